@@ -1,0 +1,60 @@
+// @ts-check
+import eslint from '@eslint/js';
+import { builtinModules } from 'node:module';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+/**
+ * Workflow code runs in Temporal's deterministic sandbox: Node built-ins and the activity, client and
+ * worker SDK packages must never reach it (they break determinism or fail inside the bundle).
+ */
+const workflowSandboxImports = {
+  paths: [...builtinModules, ...builtinModules.map((name) => `node:${name}`)].map((name) => ({
+    name,
+    message: 'Workflows run in a deterministic sandbox: Node built-ins are not allowed. Move I/O to an activity.',
+    allowTypeImports: true,
+  })),
+  patterns: [
+    {
+      group: ['@temporalio/activity', '@temporalio/client', '@temporalio/worker', '@temporalio/testing'],
+      message: 'Workflows may import @temporalio/workflow and shared contracts only.',
+      allowTypeImports: true,
+    },
+  ],
+};
+
+export default tseslint.config(
+  { ignores: ['dist/**', '.data/**', 'coverage/**', 'node_modules/**', 'bench/results/**', 'test/fixtures/lint/**'] },
+  eslint.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      globals: globals.node,
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-extraneous-class': 'off',
+      // Nest's decorators and mongoose's lean() results are typed loosely; these rules add noise there.
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+    },
+  },
+  {
+    files: ['workflows/**/*.ts', 'test/fixtures/lint/workflows/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', workflowSandboxImports] },
+  },
+  {
+    files: ['**/*.mjs', '**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    files: ['**/*.js'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+);
