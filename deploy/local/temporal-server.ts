@@ -1,0 +1,116 @@
+import { join } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import type { SearchAttributeType } from '@temporalio/common';
+import { ALL_SEARCH_ATTRIBUTES } from '../../libs/contracts/temporal';
+import type { ComponentStatus } from './component-status';
+import { ManagedProcess } from './managed-process';
+import { isPortOpen, waitFor } from './probes';
+import { resolveTemporalCli } from './toolchain';
+
+export interface TemporalServerOptions {
+  cacheDir: string;
+  /** Folder for the SQLite file, log and pid file. */
+  dir: string;
+  port?: number;
+  uiPort?: number;
+  temporalCli?: string;
+  namespace?: string;
+  readyTimeoutMs?: number;
+}
+
+/** `--search-attribute` spells types differently from the SDK. */
+const DEV_SERVER_TYPE: Record<SearchAttributeType, string> = {
+  TEXT: 'Text',
+  KEYWORD: 'Keyword',
+  INT: 'Int',
+  DOUBLE: 'Double',
+  BOOL: 'Bool',
+  DATETIME: 'Datetime',
+  KEYWORD_LIST: 'KeywordList',
+};
+
+export function temporalProcess(dir: string): ManagedProcess {
+  return new ManagedProcess('temporal', dir);
+}
+
+/** Starts the Temporal CLI dev server (SQLite file, Web UI) unless one is already answering on the port. */
+export async function ensureTemporalDevServer(options: TemporalServerOptions): Promise<ComponentStatus> {
+  const port = options.port ?? 7233;
+  const uiPort = options.uiPort ?? port + 1000;
+  const address = `127.0.0.1:${port}`;
+  const proc = temporalProcess(options.dir);
+  const dbFile = join(options.dir, 'temporal.db');
+  const details = [`Web UI http://127.0.0.1:${uiPort}`, `data ${dbFile}`, `log ${proc.logFile}`];
+
+  const existing = proc.running();
+  if (existing || (await isPortOpen(port))) {
+    await waitUntilServing(address, options.namespace, 30_000, () => undefined);
+    await ensureSearchAttributes(address, options.namespace);
+    return existing
+      ? { name: 'temporal', state: 'running', address, pid: existing.pid, details }
+      : { name: 'temporal', state: 'external', address, details: ['already answering; not started by Voxflow'] };
+  }
+
+  const cli = await resolveTemporalCli(options.cacheDir, options.temporalCli);
+  const record = proc.start(cli, [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--ui-port',
+    String(uiPort),
+    '--db-filename',
+    dbFile,
+    '--log-level',
+    'warn',
+    ...ALL_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${DEV_SERVER_TYPE[key.type]}`]),
+  ]);
+  await waitUntilServing(address, options.namespace, options.readyTimeoutMs ?? 120_000, () => proc.exitReason());
+  await ensureSearchAttributes(address, options.namespace);
+  return { name: 'temporal', state: 'started', address, pid: record.pid, details: [...details, `cli ${cli}`] };
+}
+
+async function waitUntilServing(
+  address: string,
+  namespace = 'default',
+  timeoutMs: number,
+  abortIf: () => string | undefined,
+): Promise<void> {
+  await waitFor(
+    `Temporal at ${address}`,
+    async () => {
+      const connection = await Connection.connect({ address, connectTimeout: 2_000 });
+      try {
+        await connection.workflowService.describeNamespace({ namespace });
+        return true;
+      } finally {
+        await connection.close();
+      }
+    },
+    { timeoutMs, intervalMs: 500, abortIf },
+  );
+}
+
+/** Registers Voxflow's search attributes on any Temporal server (idempotent). */
+export async function ensureSearchAttributes(address: string, namespace = 'default'): Promise<string[]> {
+  const connection = await Connection.connect({ address, connectTimeout: 5_000 });
+  try {
+    const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
+    const missing = ALL_SEARCH_ATTRIBUTES.filter((key) => !(key.name in customAttributes));
+    if (missing.length > 0) {
+      const IndexedValueType = temporal.api.enums.v1.IndexedValueType;
+      await connection.operatorService.addSearchAttributes({
+        namespace,
+        searchAttributes: Object.fromEntries(
+          missing.map((key) => [key.name, IndexedValueType[`INDEXED_VALUE_TYPE_${key.type}`]]),
+        ),
+      });
+    }
+    return missing.map((key) => key.name);
+  } finally {
+    await connection.close();
+  }
+}

@@ -1,0 +1,119 @@
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+
+export const TEMPORAL_CLI_VERSION = '1.5.1';
+export const FERRETDB_VERSION = '1.24.2';
+
+/** A required program is missing and cannot be built here; the message says what to install or set. */
+export class MissingToolError extends Error {}
+
+/** First executable called `name` on PATH. */
+export function findOnPath(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, name);
+    if (isExecutable(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The Temporal CLI: TEMPORAL_CLI, then `temporal` on PATH, then the cached build, else built once with
+ * `go install …@v1.5.1` (later tags carry a `replace` directive that `go install` refuses).
+ */
+export async function resolveTemporalCli(cacheDir: string, explicit?: string): Promise<string> {
+  if (explicit) {
+    if (!isExecutable(explicit)) throw new MissingToolError(`TEMPORAL_CLI=${explicit} is not an executable file.`);
+    return explicit;
+  }
+  const onPath = findOnPath('temporal');
+  if (onPath) return onPath;
+  const cached = join(cacheDir, `temporal-${TEMPORAL_CLI_VERSION}`);
+  if (isExecutable(cached)) return cached;
+  await goBuild(
+    cached,
+    ['install', `github.com/temporalio/cli/cmd/temporal@v${TEMPORAL_CLI_VERSION}`],
+    'temporal',
+    `Temporal CLI v${TEMPORAL_CLI_VERSION}`,
+    'the Temporal CLI was not found: set TEMPORAL_CLI or put `temporal` on PATH',
+  );
+  return cached;
+}
+
+/**
+ * FerretDB 1.24 built from deploy/local/ferretdb (a small entry point over FerretDB's embeddable package;
+ * see its main.go for why). The cache name carries a hash of that source, so an edit rebuilds it.
+ */
+export async function resolveFerretDb(cacheDir: string, repoRoot: string): Promise<string> {
+  const sourceDir = join(repoRoot, 'deploy', 'local', 'ferretdb');
+  const digest = createHash('sha256');
+  for (const file of ['main.go', 'go.mod', 'go.sum']) digest.update(readFileSync(join(sourceDir, file)));
+  const cached = join(cacheDir, `ferretdb-${FERRETDB_VERSION}-${digest.digest('hex').slice(0, 10)}`);
+  if (isExecutable(cached)) return cached;
+  await goBuild(
+    cached,
+    ['build', '-trimpath', '-mod=readonly', '-o', '{out}', '.'],
+    'ferretdb',
+    `FerretDB v${FERRETDB_VERSION}`,
+    'no MongoDB-wire server was found: set MONGODB_URI or put `mongod` on PATH',
+    sourceDir,
+  );
+  return cached;
+}
+
+/** Runs `go install` (into a temporary GOBIN) or `go build -o {out}`, then moves the binary into the cache. */
+async function goBuild(
+  target: string,
+  goArgs: string[],
+  binaryName: string,
+  label: string,
+  alternative: string,
+  cwd?: string,
+): Promise<void> {
+  const go = findOnPath('go') ?? (isExecutable('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
+  if (!go) {
+    throw new MissingToolError(
+      `${alternative}, or install Go 1.24+ (https://go.dev/dl/) so Voxflow can build ${label}.`,
+    );
+  }
+  const cacheDir = join(target, '..');
+  mkdirSync(cacheDir, { recursive: true });
+  const tmp = mkdtempSync(join(cacheDir, `.build-${binaryName}-`));
+  const out = join(tmp, binaryName);
+  process.stderr.write(`Building ${label} with Go into ${cacheDir} (first run only; a few minutes)…\n`);
+  const started = Date.now();
+  try {
+    await run(
+      go,
+      goArgs.map((arg) => arg.replace('{out}', out)),
+      { cwd: cwd ?? tmp, env: { ...process.env, GOBIN: tmp } },
+    );
+    renameSync(out, target);
+    process.stderr.write(`Built ${label} in ${((Date.now() - started) / 1000).toFixed(0)} s: ${target}\n`);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'inherit', 'inherit'] });
+    child.once('error', reject);
+    child.once('exit', (code, signal) =>
+      code === 0
+        ? resolvePromise()
+        : reject(new Error(`${command} ${args.join(' ')} failed (${signal ?? `exit ${code}`})`)),
+    );
+  });
+}
