@@ -1,0 +1,47 @@
+import { Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Client, Connection } from '@temporalio/client';
+import { APP_CONFIG, type AppConfig } from '../../../libs/config';
+
+/**
+ * A connection for readiness probes only. It has no retry interceptor: a probe should answer once and
+ * fast, and the SDK's retry timers outlive `close()` (a late retry then throws "Channel has been shut down").
+ */
+export const TEMPORAL_PROBE_CONNECTION = Symbol('TEMPORAL_PROBE_CONNECTION');
+
+@Injectable()
+class TemporalConnectionsCloser implements OnApplicationShutdown {
+  constructor(
+    @Inject(Client) private readonly client: Client,
+    @Inject(TEMPORAL_PROBE_CONNECTION) private readonly probe: Connection,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([this.client.connection.close(), this.probe.close()]);
+  }
+}
+
+/**
+ * Provides the Temporal `Client`. Connections are lazy, so the API starts (and reports not-ready on
+ * /health/ready) while Temporal is still coming up, rather than crash-looping.
+ */
+@Module({
+  providers: [
+    {
+      provide: Client,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) =>
+        new Client({
+          connection: Connection.lazy({ address: config.temporal.address }),
+          namespace: config.temporal.namespace,
+        }),
+    },
+    {
+      provide: TEMPORAL_PROBE_CONNECTION,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => Connection.lazy({ address: config.temporal.address, interceptors: [] }),
+    },
+    TemporalConnectionsCloser,
+  ],
+  exports: [Client, TEMPORAL_PROBE_CONNECTION],
+})
+export class TemporalClientModule {}

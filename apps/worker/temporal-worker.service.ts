@@ -1,0 +1,45 @@
+import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import { InjectConfig, type AppConfig } from '../../libs/config';
+import { workflowSource } from './workflow-source';
+
+/**
+ * Owns the Temporal Worker: created when the application boots, drained by `shutdown()` when it stops
+ * (SIGTERM through Nest's shutdown hooks), so in-flight activities finish or time out cleanly.
+ */
+@Injectable()
+export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private connection?: NativeConnection;
+  private worker?: Worker;
+  private running?: Promise<void>;
+
+  constructor(@InjectConfig() private readonly config: AppConfig) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.connection = await NativeConnection.connect({ address: this.config.temporal.address });
+    this.worker = await Worker.create({
+      connection: this.connection,
+      namespace: this.config.temporal.namespace,
+      taskQueue: this.config.temporal.taskQueue,
+      activities: createActivities({}),
+      ...workflowSource(this.config.env === 'production'),
+    });
+    this.running = this.worker.run();
+  }
+
+  /** Settles when the worker stops: after shutdown, or with the error that killed it. */
+  async whenStopped(): Promise<void> {
+    await this.running;
+  }
+
+  get state(): string {
+    return this.worker?.getState() ?? 'NOT_STARTED';
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.worker && this.worker.getState() === 'RUNNING') this.worker.shutdown();
+    await this.running?.catch(() => undefined);
+    await this.connection?.close();
+  }
+}

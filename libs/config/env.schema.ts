@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { TASK_QUEUES } from '../contracts/temporal';
+
+/** Splits a comma-separated variable into trimmed, non-empty items. */
+const commaList = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0),
+  );
+
+const cidr = z.union([z.cidrv4(), z.cidrv6()], {
+  error: (issue) => `"${String(issue.input)}" is not a CIDR block such as 127.0.0.1/32`,
+});
+
+const optionalSecret = z.string().min(1).optional();
+const optionalUrl = z.url({ protocol: /^https?$/ }).optional();
+
+/**
+ * Every environment variable Voxflow reads. Api and worker parse it once at start-up
+ * (see load-config.ts); nothing else reads process.env.
+ */
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    MONGODB_URI: z
+      .string()
+      .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+      .default('mongodb://127.0.0.1:27017/voxflow'),
+    TEMPORAL_ADDRESS: z
+      .string()
+      .regex(/^[\w.-]+:\d+$/, 'must be host:port')
+      .default('127.0.0.1:7233'),
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    /** Lets several deployments (or test runs) share one Temporal namespace without sharing work. */
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default(TASK_QUEUES.jobs),
+    REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+    OPENAI_API_KEY: optionalSecret,
+    OPENAI_BASE_URL: optionalUrl,
+    DEEPGRAM_API_KEY: optionalSecret,
+    DEEPGRAM_BASE_URL: optionalUrl,
+    DEEPSEEK_API_KEY: optionalSecret,
+    DEEPSEEK_BASE_URL: optionalUrl,
+    STORAGE_DIR: z.string().min(1).default('.data/storage'),
+    MAX_UPLOAD_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(2 * 1024 ** 3),
+    VOXFLOW_DEV_API_KEY: z
+      .string()
+      .regex(/^vfk_[A-Za-z0-9_-]{32,}$/, 'must look like vfk_ followed by at least 32 characters')
+      .optional(),
+    OUTBOUND_ALLOW_CIDRS: commaList.pipe(z.array(cidr)),
+    AUTH_JWKS_URL: optionalUrl,
+    AUTH_ISSUER: z.string().min(1).optional(),
+    AUTH_AUDIENCE: z.string().min(1).optional(),
+    CORS_ORIGINS: commaList,
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    const jwt = [env.AUTH_JWKS_URL, env.AUTH_ISSUER, env.AUTH_AUDIENCE];
+    const set = jwt.filter((value) => value !== undefined).length;
+    if (set !== 0 && set !== jwt.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_JWKS_URL'],
+        message: 'AUTH_JWKS_URL, AUTH_ISSUER and AUTH_AUDIENCE must be set together',
+      });
+    }
+  });
+
+export type Env = z.output<typeof envSchema>;
+
+/** Names of every variable in the schema, for documentation and deployment checks. */
+export const ENV_NAMES = Object.keys(envSchema.shape) as (keyof Env)[];

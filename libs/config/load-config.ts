@@ -1,0 +1,81 @@
+import { resolve } from 'node:path';
+import { envSchema, type Env } from './env.schema';
+
+export interface ProviderCredentials {
+  apiKey?: string;
+  /** Undefined means the SDK's default endpoint. */
+  baseUrl?: string;
+}
+
+export interface AppConfig {
+  env: Env['NODE_ENV'];
+  logLevel: Env['LOG_LEVEL'];
+  http: { port: number; corsOrigins: string[] };
+  mongodb: { uri: string };
+  temporal: { address: string; namespace: string; taskQueue: string };
+  redis: { url?: string };
+  providers: {
+    openai: ProviderCredentials;
+    deepgram: ProviderCredentials;
+    deepseek: ProviderCredentials;
+  };
+  /** Absolute path where media, chunks and large transcripts are kept. */
+  storage: { dir: string; maxUploadBytes: number };
+  /** Seeds an API key for local development; ignored in production. */
+  devApiKey?: string;
+  /** Private ranges that server-side fetches may reach anyway (empty: none). */
+  outbound: { allowCidrs: string[] };
+  jwt?: { jwksUrl: string; issuer: string; audience: string };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parses the environment once. Throws a ConfigError whose message names every bad variable,
+ * so start-up stops with something a person can act on.
+ */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? 'environment');
+        const raw = source[name];
+        const shown = raw === undefined ? '' : ` (got ${JSON.stringify(redact(name, raw))})`;
+        return `${name}: ${issue.message}${shown}`;
+      }),
+    );
+  }
+  const env = parsed.data;
+  return {
+    env: env.NODE_ENV,
+    logLevel: env.LOG_LEVEL,
+    http: { port: env.PORT, corsOrigins: env.CORS_ORIGINS },
+    mongodb: { uri: env.MONGODB_URI },
+    temporal: { address: env.TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE },
+    redis: { url: env.REDIS_URL },
+    providers: {
+      openai: { apiKey: env.OPENAI_API_KEY, baseUrl: env.OPENAI_BASE_URL },
+      deepgram: { apiKey: env.DEEPGRAM_API_KEY, baseUrl: env.DEEPGRAM_BASE_URL },
+      deepseek: { apiKey: env.DEEPSEEK_API_KEY, baseUrl: env.DEEPSEEK_BASE_URL },
+    },
+    storage: { dir: resolve(env.STORAGE_DIR), maxUploadBytes: env.MAX_UPLOAD_BYTES },
+    devApiKey: env.NODE_ENV === 'production' ? undefined : env.VOXFLOW_DEV_API_KEY,
+    outbound: { allowCidrs: env.OUTBOUND_ALLOW_CIDRS },
+    jwt:
+      env.AUTH_JWKS_URL && env.AUTH_ISSUER && env.AUTH_AUDIENCE
+        ? { jwksUrl: env.AUTH_JWKS_URL, issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE }
+        : undefined,
+  };
+}
+
+/** Keeps secrets (keys, passwords inside URIs) out of error messages and logs. */
+function redact(name: string, value: string): string {
+  if (/KEY|SECRET|TOKEN|PASSWORD/.test(name)) return `${value.slice(0, 4)}…`;
+  return value.replace(/\/\/[^/@\s]*@/, '//***@');
+}

@@ -1,0 +1,54 @@
+import type { Connection, Model } from 'mongoose';
+import { newId } from './ids';
+import { isDuplicateKeyError } from './mongo-errors';
+import { TENANT_MODEL, TenantSchema, type TenantDocument } from './tenant.schema';
+
+export interface Tenant {
+  id: string;
+  name: string;
+  createdAt: Date;
+}
+
+export class TenantNameTakenError extends Error {
+  constructor(readonly tenantName: string) {
+    super(`A tenant named "${tenantName}" already exists`);
+  }
+}
+
+/** Tenants: the unit of isolation. Returns plain objects, never mongoose documents. */
+export class TenantsRepository {
+  private readonly model: Model<TenantDocument>;
+
+  constructor(connection: Connection) {
+    this.model = connection.models[TENANT_MODEL] ?? connection.model<TenantDocument>(TENANT_MODEL, TenantSchema);
+  }
+
+  /** Resolves once the model's indexes exist, so uniqueness holds before the first write. */
+  async init(): Promise<void> {
+    await this.model.init();
+  }
+
+  /** The unique index on `name` decides between concurrent creations of the same tenant. */
+  async create(name: string): Promise<Tenant> {
+    try {
+      return toTenant(await this.model.create({ _id: newId('ten'), name }));
+    } catch (error) {
+      if (isDuplicateKeyError(error)) throw new TenantNameTakenError(name);
+      throw error;
+    }
+  }
+
+  async findByName(name: string): Promise<Tenant | undefined> {
+    const doc = await this.model.findOne({ name }).lean();
+    return doc ? toTenant(doc) : undefined;
+  }
+
+  async findById(id: string): Promise<Tenant | undefined> {
+    const doc = await this.model.findById(id).lean();
+    return doc ? toTenant(doc) : undefined;
+  }
+}
+
+function toTenant(doc: Pick<TenantDocument, '_id' | 'name' | 'createdAt'>): Tenant {
+  return { id: doc._id, name: doc.name, createdAt: doc.createdAt };
+}
