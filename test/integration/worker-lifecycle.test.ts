@@ -1,0 +1,38 @@
+import { NestFactory } from '@nestjs/core';
+import { Client, Connection } from '@temporalio/client';
+import { WorkerModule } from '../../apps/worker/worker.module';
+import { TemporalWorkerService } from '../../apps/worker/temporal-worker.service';
+import { workerCanary } from '../../workflows';
+import { testConfig, uniqueSuffix } from '../support/test-env';
+
+describe('worker app on the Temporal dev server', () => {
+  it('runs a workflow started through the client, then drains on shutdown', async () => {
+    const config = testConfig();
+    const app = await NestFactory.createApplicationContext(WorkerModule.register(config), { logger: false });
+    await app.init();
+    const worker = app.get(TemporalWorkerService);
+    expect(worker.state).toBe('RUNNING');
+
+    const connection = await Connection.connect({ address: config.temporal.address });
+    try {
+      const client = new Client({ connection, namespace: config.temporal.namespace });
+      const workflowId = `canary-${uniqueSuffix()}`;
+      const result = await client.workflow.execute(workerCanary, {
+        workflowId,
+        taskQueue: config.temporal.taskQueue,
+      });
+
+      // The activity really ran in this worker, on the queue the config named.
+      expect(result).toMatchObject({ taskQueue: config.temporal.taskQueue, pid: process.pid, node: process.version });
+      expect(result.ffmpeg).toMatch(/^ffmpeg version /);
+      const description = await client.workflow.getHandle(workflowId).describe();
+      expect(description.status.name).toBe('COMPLETED');
+      expect(description.taskQueue).toBe(config.temporal.taskQueue);
+    } finally {
+      await connection.close();
+    }
+
+    await app.close();
+    expect(worker.state).toBe('STOPPED');
+  });
+});

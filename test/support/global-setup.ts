@@ -1,0 +1,14 @@
+import { infraUp } from '../../deploy/local/infra';
+import { readInfraOptions } from '../../deploy/local/infra-options';
+
+/**
+ * Integration suites need Temporal, a MongoDB-wire server and Redis. Start whatever is not already
+ * running and remember it, so teardown stops exactly that and nothing a developer had running.
+ */
+export default async function globalSetup(): Promise<void> {
+  const options = readInfraOptions();
+  const components = await infraUp(options);
+  const started = components.filter((c) => c.state === 'started').map((c) => c.name);
+  process.stdout.write(`\ninfra for tests: ${components.map((c) => `${c.name} ${c.state} ${c.address}`).join(', ')}\n`);
+  (globalThis as { __voxflowStarted?: string[] }).__voxflowStarted = started;
+}
