@@ -1,15 +1,37 @@
+import type { ActivityDeps } from './activity-deps';
+import { createDownloadActivities } from './download.activity';
+import { createJobRecordActivities } from './job-record.activity';
+import { createMediaActivities } from './media.activity';
+import { createMergeActivities } from './merge.activity';
+import { createStoreActivities } from './store.activity';
+import { createTranscribeActivities } from './transcribe.activity';
+import { createTranslateActivities } from './translate.activity';
+import { createWebhookActivities } from './webhook.activity';
 import { createWorkerInfoActivities } from './worker-info.activity';
 
+export type { ActivityDeps } from './activity-deps';
+export type { DownloadedSource, DownloadSourceInput } from './download.activity';
+export type { JobRecordPatch, RecordJobInput } from './job-record.activity';
+export type { AudioChunk, PreparedChunks, PrepareChunksInput, ProbeSourceInput } from './media.activity';
+export type { MergedTranscript, MergeTranscriptInput } from './merge.activity';
+export type { StoredJobResults, StoreJobResultsInput } from './store.activity';
+export type { TranscribeChunkInput, TranscribedChunk } from './transcribe.activity';
+export type { TranslatedTranscript, TranslateTranscriptInput } from './translate.activity';
+export type { DeliverWebhookInput, WebhookDelivered, WebhookEventType } from './webhook.activity';
 export type { WorkerDescription } from './worker-info.activity';
 
-/** Everything an activity needs from the outside world, injected by the worker. */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- grows with the pipeline
-export interface ActivityDeps {}
-
 /** Builds the activity implementations registered on the worker. */
-export function createActivities(_deps: ActivityDeps) {
+export function createActivities(deps: ActivityDeps) {
   return {
     ...createWorkerInfoActivities(),
+    ...createJobRecordActivities(deps),
+    ...createDownloadActivities(deps),
+    ...createMediaActivities(deps),
+    ...createTranscribeActivities(deps),
+    ...createMergeActivities(deps),
+    ...createTranslateActivities(deps),
+    ...createStoreActivities(deps),
+    ...createWebhookActivities(deps),
   };
 }
 

@@ -1,1 +1,3 @@
+export { transcriptionJob } from './transcription-job.workflow';
+export { webhookDelivery } from './webhook-delivery.workflow';
 export { workerCanary } from './worker-canary.workflow';

@@ -1,7 +1,10 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectConnection } from '@nestjs/mongoose';
 import { NativeConnection, Worker } from '@temporalio/worker';
+import type { Connection } from 'mongoose';
 import { createActivities } from '../../activities';
 import { InjectConfig, type AppConfig } from '../../libs/config';
+import { buildActivityDeps } from './activity-deps.factory';
 import { workflowSource } from './workflow-source';
 
 /**
@@ -14,16 +17,22 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
   private worker?: Worker;
   private running?: Promise<void>;
 
-  constructor(@InjectConfig() private readonly config: AppConfig) {}
+  constructor(
+    @InjectConfig() private readonly config: AppConfig,
+    @InjectConnection() private readonly mongo: Connection,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    const deps = await buildActivityDeps(this.config, this.mongo);
     this.connection = await NativeConnection.connect({ address: this.config.temporal.address });
     this.worker = await Worker.create({
       connection: this.connection,
       namespace: this.config.temporal.namespace,
       taskQueue: this.config.temporal.taskQueue,
-      activities: createActivities({}),
+      activities: createActivities(deps),
       ...workflowSource(this.config.env === 'production'),
+      // Chunk transcriptions are I/O-bound waits on providers: many run at once per worker.
+      maxConcurrentActivityTaskExecutions: 64,
     });
     this.running = this.worker.run();
   }

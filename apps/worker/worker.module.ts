@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, type AppConfig } from '../../libs/config';
+import { DatabaseModule } from '../../libs/db/database.module';
 import { TemporalWorkerService } from './temporal-worker.service';
 
 @Module({})
@@ -7,7 +8,7 @@ export class WorkerModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config)],
+      imports: [ConfigModule.forRoot(config), DatabaseModule],
       providers: [TemporalWorkerService],
     };
   }

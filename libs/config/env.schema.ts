@@ -60,6 +60,10 @@ export const envSchema = z
     AUTH_ISSUER: z.string().min(1).optional(),
     AUTH_AUDIENCE: z.string().min(1).optional(),
     CORS_ORIGINS: commaList,
+    /** Base of the links in API answers and webhooks (default http://127.0.0.1:PORT). */
+    PUBLIC_BASE_URL: optionalUrl,
+    /** Temporal Web UI, for `links.temporal_ui` (default: the local dev server's UI). */
+    TEMPORAL_UI_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8233'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {

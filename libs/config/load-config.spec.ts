@@ -5,7 +5,13 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config.http.port).toBe(3000);
     expect(config.mongodb.uri).toBe('mongodb://127.0.0.1:27017/voxflow');
-    expect(config.temporal).toEqual({ address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'voxflow-jobs' });
+    expect(config.temporal).toEqual({
+      address: '127.0.0.1:7233',
+      namespace: 'default',
+      taskQueue: 'voxflow-jobs',
+      uiUrl: 'http://127.0.0.1:8233',
+    });
+    expect(config.http.publicBaseUrl).toBe('http://127.0.0.1:3000');
     expect(config.outbound.allowCidrs).toEqual([]);
     expect(config.storage.dir).toMatch(/^\/.*\.data\/storage$/);
     expect(config.jwt).toBeUndefined();

@@ -10,9 +10,9 @@ export interface ProviderCredentials {
 export interface AppConfig {
   env: Env['NODE_ENV'];
   logLevel: Env['LOG_LEVEL'];
-  http: { port: number; corsOrigins: string[] };
+  http: { port: number; corsOrigins: string[]; publicBaseUrl: string };
   mongodb: { uri: string };
-  temporal: { address: string; namespace: string; taskQueue: string };
+  temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string };
   redis: { url?: string };
   providers: {
     openai: ProviderCredentials;
@@ -55,9 +55,18 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
     env: env.NODE_ENV,
     logLevel: env.LOG_LEVEL,
-    http: { port: env.PORT, corsOrigins: env.CORS_ORIGINS },
+    http: {
+      port: env.PORT,
+      corsOrigins: env.CORS_ORIGINS,
+      publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${env.PORT}`).replace(/\/+$/, ''),
+    },
     mongodb: { uri: env.MONGODB_URI },
-    temporal: { address: env.TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE },
+    temporal: {
+      address: env.TEMPORAL_ADDRESS,
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      uiUrl: env.TEMPORAL_UI_URL.replace(/\/+$/, ''),
+    },
     redis: { url: env.REDIS_URL },
     providers: {
       openai: { apiKey: env.OPENAI_API_KEY, baseUrl: env.OPENAI_BASE_URL },

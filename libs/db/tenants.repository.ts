@@ -1,4 +1,5 @@
 import type { Connection, Model } from 'mongoose';
+import { modelOn } from './model-on';
 import { newId } from './ids';
 import { isDuplicateKeyError } from './mongo-errors';
 import { TENANT_MODEL, TenantSchema, type TenantDocument } from './tenant.schema';
@@ -20,7 +21,7 @@ export class TenantsRepository {
   private readonly model: Model<TenantDocument>;
 
   constructor(connection: Connection) {
-    this.model = connection.models[TENANT_MODEL] ?? connection.model<TenantDocument>(TENANT_MODEL, TenantSchema);
+    this.model = modelOn(connection, TENANT_MODEL, TenantSchema);
   }
 
   /** Resolves once the model's indexes exist, so uniqueness holds before the first write. */

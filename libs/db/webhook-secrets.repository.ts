@@ -1,4 +1,5 @@
 import type { Connection, Model } from 'mongoose';
+import { modelOn } from './model-on';
 import { isDuplicateKeyError } from './mongo-errors';
 import { WEBHOOK_SECRET_MODEL, WebhookSecretSchema, type WebhookSecretDocument } from './webhook-secret.schema';
 
@@ -10,9 +11,7 @@ export class WebhookSecretsRepository {
   private readonly model: Model<WebhookSecretDocument>;
 
   constructor(connection: Connection) {
-    this.model =
-      connection.models[WEBHOOK_SECRET_MODEL] ??
-      connection.model<WebhookSecretDocument>(WEBHOOK_SECRET_MODEL, WebhookSecretSchema);
+    this.model = modelOn(connection, WEBHOOK_SECRET_MODEL, WebhookSecretSchema);
   }
 
   async init(): Promise<void> {

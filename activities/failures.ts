@@ -1,0 +1,37 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { JOB_ERROR_CODES, type JobErrorCode } from '../libs/contracts/job';
+import { UnsupportedMediaError } from '../libs/media/media-errors';
+import { OutboundRefusedError } from '../libs/net/outbound-policy';
+import { ProviderError } from '../libs/providers/provider-error';
+
+/** Failure types: a job error code, or a webhook delivery outcome (webhook_gone, webhook_refused, …). */
+type FailureType = JobErrorCode | `webhook_${string}`;
+
+/** A failure the workflow must not retry: bad input, refused URL, revoked key. */
+export function permanent(code: FailureType, message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type: code, message, nonRetryable: true });
+}
+
+/** A failure worth retrying, optionally not before `delayMs` (a provider's Retry-After). */
+export function transient(code: FailureType, message: string, delayMs?: number): ApplicationFailure {
+  return ApplicationFailure.create({ type: code, message, nonRetryable: false, nextRetryDelay: delayMs });
+}
+
+/**
+ * Classifies an error where it happened, so the workflow sees a typed failure (its `type` is the job's
+ * error code). A cancelled activity rethrows the cancellation itself, so Temporal records it as such.
+ */
+export function classify(error: unknown): unknown {
+  const { cancellationSignal } = Context.current();
+  if (cancellationSignal.aborted) return cancellationSignal.reason ?? error;
+  if (error instanceof ApplicationFailure) return error;
+  if (error instanceof ProviderError) {
+    return error.retryable
+      ? transient(error.code, error.message, error.retryAfterMs)
+      : permanent(error.code, error.message);
+  }
+  if (error instanceof UnsupportedMediaError) return permanent(JOB_ERROR_CODES.unsupportedMedia, error.message);
+  if (error instanceof OutboundRefusedError) return permanent(JOB_ERROR_CODES.sourceForbidden, error.message);
+  return error;
+}

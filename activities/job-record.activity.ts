@@ -1,0 +1,24 @@
+import type { JobPatch } from '../libs/db/jobs.repository';
+import type { ActivityDeps } from './activity-deps';
+
+/** What a workflow may change on its job; dates travel as ISO strings (workflow payloads are JSON). */
+export type JobRecordPatch = Omit<JobPatch, 'startedAt' | 'finishedAt'> & { startedAt?: string; finishedAt?: string };
+
+export interface RecordJobInput {
+  jobId: string;
+  patch: JobRecordPatch;
+}
+
+/** The workflow's only way to write its job record (it calls this one call at a time). */
+export function createJobRecordActivities({ jobs }: Pick<ActivityDeps, 'jobs'>) {
+  return {
+    async recordJob({ jobId, patch }: RecordJobInput): Promise<void> {
+      const { startedAt, finishedAt, ...rest } = patch;
+      await jobs.update(jobId, {
+        ...rest,
+        startedAt: startedAt ? new Date(startedAt) : undefined,
+        finishedAt: finishedAt ? new Date(finishedAt) : undefined,
+      });
+    },
+  };
+}

@@ -1,0 +1,96 @@
+import { Context } from '@temporalio/activity';
+import { mkdir } from 'node:fs/promises';
+import { planChunks } from '../libs/media/chunk-plan';
+import { normalizeAudio } from '../libs/media/normalize-audio';
+import { probeMedia, type MediaInfo } from '../libs/media/probe';
+import { readWavLayout, writeWavSlice } from '../libs/media/wav';
+import { jobKeys } from '../libs/storage/local-storage';
+import type { ActivityDeps } from './activity-deps';
+import { classify } from './failures';
+import { throttledHeartbeat } from './heartbeat';
+
+export interface ProbeSourceInput {
+  jobId: string;
+  storageKey: string;
+}
+
+export interface PrepareChunksInput {
+  jobId: string;
+  storageKey: string;
+  parallelism: number;
+  maxChunkS: number;
+  minChunkS: number;
+}
+
+export interface AudioChunk {
+  index: number;
+  storageKey: string;
+  /** Where the chunk starts in the recording, in seconds. */
+  offsetS: number;
+  durationS: number;
+  bytes: number;
+}
+
+export interface PreparedChunks {
+  durationS: number;
+  chunks: AudioChunk[];
+}
+
+/** ffprobe and ffmpeg: what the media is, and 16 kHz mono chunks cut at silences. */
+export function createMediaActivities({ storage }: Pick<ActivityDeps, 'storage'>) {
+  return {
+    async probeSource({ storageKey }: ProbeSourceInput): Promise<MediaInfo> {
+      try {
+        return await probeMedia(storage.path(storageKey), Context.current().cancellationSignal);
+      } catch (error) {
+        throw classify(error);
+      }
+    },
+
+    /** Normalizes once, then slices at exact sample offsets. Re-running overwrites the same files. */
+    async prepareChunks(input: PrepareChunksInput): Promise<PreparedChunks> {
+      const { cancellationSignal: signal } = Context.current();
+      const heartbeat = throttledHeartbeat();
+      try {
+        const normalizedKey = jobKeys.normalized(input.jobId);
+        const normalizedPath = storage.path(normalizedKey);
+        await mkdir(storage.path(jobKeys.work(input.jobId)), { recursive: true });
+        const { silences } = await normalizeAudio(storage.path(input.storageKey), normalizedPath, {
+          signal,
+          onProgress: (seconds) => heartbeat({ phase: 'normalize', seconds }),
+        });
+        const layout = await readWavLayout(normalizedPath);
+        const plan = planChunks(layout.durationS, silences, input);
+        const chunks: AudioChunk[] = [];
+        for (const planned of plan) {
+          const key = jobKeys.chunk(input.jobId, planned.index);
+          const slice = await writeWavSlice(
+            normalizedPath,
+            layout,
+            planned.startS,
+            planned.endS,
+            storage.path(key),
+            signal,
+          );
+          chunks.push({
+            index: planned.index,
+            storageKey: key,
+            offsetS: slice.startS,
+            durationS: slice.durationS,
+            bytes: slice.bytes,
+          });
+          heartbeat({ phase: 'slice', chunk: planned.index });
+        }
+        await storage.remove(normalizedKey);
+        return { durationS: layout.durationS, chunks };
+      } catch (error) {
+        throw classify(error);
+      }
+    },
+
+    /** Temporary files go on success, failure and cancellation alike; the source stays until retention. */
+    async removeWorkFiles({ jobId }: { jobId: string }): Promise<void> {
+      await storage.remove(jobKeys.work(jobId));
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import { Context } from '@temporalio/activity';
+import { JOB_ERROR_CODES } from '../libs/contracts/job';
+import { jobLinks } from '../libs/jobs/job-links';
+import { jobSummary } from '../libs/jobs/job-summary';
+import { OutboundRefusedError } from '../libs/net/outbound-policy';
+import { newWebhookSecret, signatureHeaders } from '../libs/webhooks/webhook-signature';
+import type { ActivityDeps } from './activity-deps';
+import { permanent, transient } from './failures';
+
+export const WEBHOOK_EVENT_TYPES = ['job.completed', 'job.failed', 'job.cancelled'] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+export interface DeliverWebhookInput {
+  /** The `webhook-id`: stable per event, reused by every retry. */
+  eventId: string;
+  jobId: string;
+  tenantId: string;
+  type: WebhookEventType;
+  url: string;
+}
+
+export interface WebhookDelivered {
+  attempt: number;
+  statusCode: number;
+}
+
+/** 5 s, 10 s, 20 s … capped at 1 h, each ±25 % so receivers coming back up are not hit in lockstep. */
+export function webhookRetryDelayMs(attempt: number, random = Math.random): number {
+  const base = Math.min(3_600_000, 5_000 * 2 ** (attempt - 1));
+  return Math.round(base * (0.75 + random() * 0.5));
+}
+
+/**
+ * One Standard Webhooks delivery attempt. The body is frozen on the first attempt; each attempt is
+ * recorded; 2xx within 15 s is delivered, 410 stops for good, anything else retries with backoff and jitter.
+ */
+export function createWebhookActivities(deps: Pick<ActivityDeps, 'http' | 'jobs' | 'webhooks' | 'secrets' | 'config'>) {
+  const { http, jobs, webhooks, secrets, config } = deps;
+  return {
+    async deliverWebhook(input: DeliverWebhookInput): Promise<WebhookDelivered> {
+      const { attempt } = Context.current().info;
+      const event = await webhooks.freezeEvent(input.eventId, async () => {
+        const job = await jobs.findById(input.jobId);
+        if (!job) throw permanent(JOB_ERROR_CODES.internal, `job ${input.jobId} not found`);
+        const body = JSON.stringify({
+          type: input.type,
+          timestamp: new Date().toISOString(),
+          data: { job: jobSummary(job, jobLinks(config, job._id)) },
+        });
+        return { tenantId: input.tenantId, jobId: input.jobId, type: input.type, url: input.url, body };
+      });
+      let signing = await secrets.signingSecrets(input.tenantId);
+      if (signing.length === 0) {
+        await secrets.rotate(input.tenantId, newWebhookSecret());
+        signing = await secrets.signingSecrets(input.tenantId);
+      }
+
+      const started = Date.now();
+      const record = (outcome: { statusCode?: number; error?: string; delivered: boolean }) =>
+        webhooks.recordAttempt({
+          eventId: event._id,
+          tenantId: input.tenantId,
+          jobId: input.jobId,
+          type: input.type,
+          attempt,
+          latencyMs: Date.now() - started,
+          at: new Date(started),
+          ...outcome,
+        });
+
+      let statusCode: number;
+      try {
+        const response = await http.request({
+          url: event.url,
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...signatureHeaders(event._id, event.body, signing) },
+          body: event.body,
+          timeoutMs: 15_000,
+          signal: AbortSignal.any([Context.current().cancellationSignal, AbortSignal.timeout(15_000)]),
+        });
+        response.body.resume();
+        statusCode = response.status;
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        await record({ error: message, delivered: false });
+        if (error instanceof OutboundRefusedError) throw permanent('webhook_refused', message);
+        throw transient('webhook_unreachable', message, webhookRetryDelayMs(attempt));
+      }
+
+      const delivered = statusCode >= 200 && statusCode < 300;
+      await record({ statusCode, delivered });
+      if (delivered) return { attempt, statusCode };
+      if (statusCode === 410) throw permanent('webhook_gone', 'the receiver answered 410 Gone: no more attempts');
+      throw transient('webhook_rejected', `the receiver answered ${statusCode}`, webhookRetryDelayMs(attempt));
+    },
+  };
+}

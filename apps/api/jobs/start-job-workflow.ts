@@ -1,0 +1,42 @@
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import type { AppConfig } from '../../../libs/config';
+import { PRIORITY_KEY, type TranscriptionJobInput } from '../../../libs/contracts/job';
+import { SEARCH_ATTRIBUTES } from '../../../libs/contracts/temporal';
+import { transcriptionJob } from '../../../workflows/transcription-job.workflow';
+
+/**
+ * Starts (or finds) the workflow of a stored job. Idempotent: workflow id = job id, a running one is
+ * reused and a finished one is never started twice, so a retried request or a reconciler cannot
+ * duplicate work. Search attributes and memo make the job findable by tenant, status and provider
+ * in the Temporal UI.
+ */
+export async function startJobWorkflow(
+  client: Client,
+  config: Pick<AppConfig, 'temporal'>,
+  input: TranscriptionJobInput,
+  memo: { source: string; metadata?: Record<string, unknown> },
+): Promise<{ started: boolean }> {
+  try {
+    await client.workflow.start(transcriptionJob, {
+      workflowId: input.jobId,
+      taskQueue: config.temporal.taskQueue,
+      args: [input],
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      typedSearchAttributes: [
+        { key: SEARCH_ATTRIBUTES.tenant, value: input.tenantId },
+        { key: SEARCH_ATTRIBUTES.status, value: 'queued' },
+        { key: SEARCH_ATTRIBUTES.provider, value: input.provider },
+      ],
+      memo: { source: memo.source, ...(memo.metadata ? { metadata: memo.metadata } : {}) },
+      // Priority orders queued work across jobs; the tenant as fairness key keeps one tenant's burst
+      // from starving the others within a priority level.
+      priority: { priorityKey: PRIORITY_KEY[input.priority], fairnessKey: input.tenantId },
+    });
+    return { started: true };
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) return { started: false };
+    throw error;
+  }
+}

@@ -1,0 +1,40 @@
+import type { Connection, Model } from 'mongoose';
+import { JOB_CHUNK_MODEL, JobChunkSchema, type JobChunkDocument } from './job-chunk.schema';
+import { modelOn } from './model-on';
+import { isDuplicateKeyError } from './mongo-errors';
+
+export const chunkId = (jobId: string, index: number) => `${jobId}:${index}`;
+
+/** Chunk transcripts, insert-only: the first stored answer for a chunk is the answer. */
+export class JobChunksRepository {
+  private readonly model: Model<JobChunkDocument>;
+
+  constructor(connection: Connection) {
+    this.model = modelOn(connection, JOB_CHUNK_MODEL, JobChunkSchema);
+  }
+
+  async init(): Promise<void> {
+    await this.model.init();
+  }
+
+  async find(jobId: string, index: number): Promise<JobChunkDocument | undefined> {
+    return (await this.model.findById(chunkId(jobId, index)).lean()) ?? undefined;
+  }
+
+  /** Stores a chunk's transcript; if an earlier attempt already stored one, that one stands. */
+  async save(chunk: Omit<JobChunkDocument, '_id' | 'createdAt'>): Promise<void> {
+    try {
+      await this.model.create({ ...chunk, _id: chunkId(chunk.jobId, chunk.index) });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+  }
+
+  async listForJob(jobId: string): Promise<JobChunkDocument[]> {
+    return this.model.find({ jobId }).sort({ index: 1 }).lean();
+  }
+
+  async removeForJob(jobId: string): Promise<void> {
+    await this.model.deleteMany({ jobId });
+  }
+}

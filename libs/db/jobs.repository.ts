@@ -1,0 +1,90 @@
+import type { Connection, Model, QueryFilter } from 'mongoose';
+import type { JobStatus } from '../contracts/job';
+import { JOB_MODEL, JobSchema, type JobDocument } from './job.schema';
+import { modelOn } from './model-on';
+
+export type NewJob = Omit<JobDocument, 'createdAt' | 'updatedAt'>;
+
+/** Fields the workflow may change after creation (through its record-job activity). */
+export type JobPatch = Partial<
+  Pick<
+    JobDocument,
+    | 'status'
+    | 'stage'
+    | 'progress'
+    | 'error'
+    | 'detectedLanguage'
+    | 'providersUsed'
+    | 'durationS'
+    | 'timings'
+    | 'usage'
+    | 'simulated'
+    | 'startedAt'
+    | 'finishedAt'
+    | 'source'
+  >
+>;
+
+export interface JobListOptions {
+  status?: JobStatus;
+  limit: number;
+  /** The id of the last job of the previous page: the next page starts after it (ids sort by time). */
+  after?: string;
+}
+
+/** Jobs. Every tenant-facing read takes the tenant id, so isolation is in the query, not in the caller. */
+export class JobsRepository {
+  private readonly model: Model<JobDocument>;
+
+  constructor(connection: Connection) {
+    this.model = modelOn(connection, JOB_MODEL, JobSchema);
+  }
+
+  async init(): Promise<void> {
+    await this.model.init();
+  }
+
+  async create(job: NewJob): Promise<JobDocument> {
+    return (await this.model.create(job)).toObject();
+  }
+
+  /** For the worker, which acts on a job id it was given by its workflow. */
+  async findById(jobId: string): Promise<JobDocument | undefined> {
+    return (await this.model.findById(jobId).lean()) ?? undefined;
+  }
+
+  async findForTenant(tenantId: string, jobId: string): Promise<JobDocument | undefined> {
+    return (await this.model.findOne({ _id: jobId, tenantId }).lean()) ?? undefined;
+  }
+
+  /** Newest first; `limit + 1` rows are read so the caller knows whether another page exists. */
+  async listForTenant(tenantId: string, options: JobListOptions): Promise<{ jobs: JobDocument[]; hasMore: boolean }> {
+    const filter: QueryFilter<JobDocument> = { tenantId, deletedAt: { $exists: false } };
+    if (options.status) filter.status = options.status;
+    if (options.after) filter._id = { $lt: options.after };
+    const rows = await this.model
+      .find(filter)
+      .sort({ _id: -1 })
+      .limit(options.limit + 1)
+      .lean();
+    return { jobs: rows.slice(0, options.limit), hasMore: rows.length > options.limit };
+  }
+
+  /**
+   * Applies the workflow's changes. Only the job's workflow calls this, one call at a time. Timings are
+   * set stage by stage (`timings.merging`), so a patch adds to the map instead of replacing it.
+   */
+  async update(jobId: string, patch: JobPatch): Promise<void> {
+    const { timings, ...fields } = patch;
+    const set: Record<string, unknown> = Object.fromEntries(
+      Object.entries(fields).filter(([, value]) => value !== undefined),
+    );
+    for (const [stage, ms] of Object.entries(timings ?? {})) set[`timings.${stage}`] = ms;
+    if (Object.keys(set).length > 0) await this.model.updateOne({ _id: jobId }, { $set: set });
+  }
+
+  /** The tombstone written by DELETE once the job has ended (its workflow no longer writes). */
+  async markDeleted(tenantId: string, jobId: string, at = new Date()): Promise<void> {
+    await this.model.updateOne({ _id: jobId, tenantId }, { $set: { deletedAt: at } });
+  }
+}

@@ -1,0 +1,77 @@
+import { Schema } from 'mongoose';
+import type { TranscriptSegment, TranscriptWord } from '../providers/transcript';
+
+/**
+ * A finished transcript in one language: the original (`kind: original`, with words) or a translation
+ * (segment-aligned with the original). `_id` = `${jobId}:${language}`. Very large ones keep their
+ * segments in storage (`storageKey`) instead of in the document.
+ */
+export interface TranscriptDocument {
+  _id: string;
+  jobId: string;
+  tenantId: string;
+  kind: 'original' | 'translation';
+  language: string;
+  text: string;
+  segments: TranscriptSegment[];
+  words: TranscriptWord[];
+  durationS: number;
+  providers: string[];
+  simulated: boolean;
+  storageKey?: string;
+  createdAt: Date;
+}
+
+export const TRANSCRIPT_MODEL = 'Transcript';
+
+const segment = new Schema({ start: Number, end: Number, text: String, speaker: Number }, { _id: false });
+const word = new Schema(
+  { start: Number, end: Number, word: String, confidence: Number, speaker: Number },
+  { _id: false },
+);
+
+export const TranscriptSchema = new Schema<TranscriptDocument>(
+  {
+    _id: { type: String, required: true },
+    jobId: { type: String, required: true },
+    tenantId: { type: String, required: true },
+    kind: { type: String, enum: ['original', 'translation'], required: true },
+    language: { type: String, required: true },
+    text: String,
+    segments: [segment],
+    words: [word],
+    durationS: Number,
+    providers: [String],
+    simulated: Boolean,
+    storageKey: String,
+  },
+  { collection: 'transcripts', timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
+);
+TranscriptSchema.index({ jobId: 1 });
+
+/** One translated batch of segments, kept as it arrives so a retried translation resumes. Insert-only. */
+export interface TranslationPartDocument {
+  _id: string;
+  jobId: string;
+  language: string;
+  firstSegment: number;
+  lines: string[];
+  provider: string;
+  simulated: boolean;
+}
+
+export const TRANSLATION_PART_MODEL = 'TranslationPart';
+
+export const TranslationPartSchema = new Schema<TranslationPartDocument>(
+  {
+    _id: { type: String, required: true },
+    jobId: { type: String, required: true },
+    language: { type: String, required: true },
+    firstSegment: { type: Number, required: true },
+    lines: [String],
+    provider: String,
+    simulated: Boolean,
+  },
+  { collection: 'translation_parts', versionKey: false },
+);
+TranslationPartSchema.index({ jobId: 1, language: 1, firstSegment: 1 });

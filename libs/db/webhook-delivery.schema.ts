@@ -1,0 +1,64 @@
+import { Schema } from 'mongoose';
+
+/**
+ * A webhook event, frozen when first sent: every retry posts the same body under the same `webhook-id`.
+ * `_id` is that id. Insert-only.
+ */
+export interface WebhookEventDocument {
+  _id: string;
+  tenantId: string;
+  jobId: string;
+  type: string;
+  url: string;
+  body: string;
+  createdAt: Date;
+}
+
+/** One delivery attempt (`_id` = `${eventId}:${attempt}`), visible on the job. Insert-only. */
+export interface WebhookAttemptDocument {
+  _id: string;
+  eventId: string;
+  tenantId: string;
+  jobId: string;
+  type: string;
+  attempt: number;
+  statusCode?: number;
+  latencyMs: number;
+  error?: string;
+  delivered: boolean;
+  at: Date;
+}
+
+export const WEBHOOK_EVENT_MODEL = 'WebhookEvent';
+export const WEBHOOK_ATTEMPT_MODEL = 'WebhookAttempt';
+
+export const WebhookEventSchema = new Schema<WebhookEventDocument>(
+  {
+    _id: { type: String, required: true },
+    tenantId: { type: String, required: true },
+    jobId: { type: String, required: true },
+    type: { type: String, required: true },
+    url: { type: String, required: true },
+    body: { type: String, required: true },
+  },
+  { collection: 'webhook_events', timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
+);
+WebhookEventSchema.index({ jobId: 1 });
+
+export const WebhookAttemptSchema = new Schema<WebhookAttemptDocument>(
+  {
+    _id: { type: String, required: true },
+    eventId: { type: String, required: true },
+    tenantId: { type: String, required: true },
+    jobId: { type: String, required: true },
+    type: { type: String, required: true },
+    attempt: { type: Number, required: true },
+    statusCode: Number,
+    latencyMs: Number,
+    error: String,
+    delivered: { type: Boolean, required: true },
+    at: { type: Date, required: true },
+  },
+  { collection: 'webhook_attempts', versionKey: false },
+);
+WebhookAttemptSchema.index({ jobId: 1, at: 1 });

@@ -1,0 +1,87 @@
+import { UnsupportedMediaError } from './media-errors';
+import { readWavLayout } from './wav';
+import { ProcessFailedError, runProcess } from './run-process';
+
+export const SAMPLE_RATE = 16_000;
+
+export interface Silence {
+  startS: number;
+  endS: number;
+}
+
+export interface NormalizedAudio {
+  durationS: number;
+  silences: Silence[];
+}
+
+/**
+ * One ffmpeg pass: first audio stream (video dropped) → 16 kHz mono PCM WAV, the format every provider
+ * accepts and the chunker can cut at exact sample offsets. silencedetect runs in the same pass, so finding
+ * cut points costs no second decode.
+ */
+export async function normalizeAudio(
+  input: string,
+  output: string,
+  options: { signal?: AbortSignal; onProgress?: (seconds: number) => void } = {},
+): Promise<NormalizedAudio> {
+  const silences: Silence[] = [];
+  let openSilence: number | undefined;
+  try {
+    await runProcess(
+      'ffmpeg',
+      [
+        '-nostdin',
+        '-hide_banner',
+        '-y',
+        '-i',
+        input,
+        '-map',
+        '0:a:0',
+        '-vn',
+        '-sn',
+        '-dn',
+        '-af',
+        'silencedetect=noise=-35dB:d=0.35',
+        '-ac',
+        '1',
+        '-ar',
+        String(SAMPLE_RATE),
+        '-c:a',
+        'pcm_s16le',
+        '-f',
+        'wav',
+        '-progress',
+        'pipe:1',
+        '-nostats',
+        output,
+      ],
+      {
+        signal: options.signal,
+        onStdoutLine: (line) => {
+          const match = /^out_time_us=(\d+)/.exec(line);
+          if (match) options.onProgress?.(Number(match[1]) / 1e6);
+        },
+        onStderrLine: (line) => {
+          const start = /silence_start: (-?[\d.]+)/.exec(line);
+          if (start) openSilence = Math.max(0, Number(start[1]));
+          const end = /silence_end: ([\d.]+)/.exec(line);
+          if (end && openSilence !== undefined) {
+            silences.push({ startS: openSilence, endS: Number(end[1]) });
+            openSilence = undefined;
+          }
+        },
+      },
+    );
+  } catch (error) {
+    if (error instanceof ProcessFailedError) {
+      throw new UnsupportedMediaError(
+        `the audio could not be decoded (${error.stderr.trim().split('\n').at(-1) ?? 'ffmpeg failed'})`,
+      );
+    }
+    throw error;
+  }
+  const { durationS } = await readWavLayout(output);
+  if (openSilence !== undefined) silences.push({ startS: openSilence, endS: durationS });
+  if (durationS <= 0) throw new UnsupportedMediaError('the audio is empty (zero length)');
+  return { durationS, silences };
+}

@@ -1,0 +1,49 @@
+import { Readable } from 'node:stream';
+import type { TranscriptDocument } from '../db/transcript.schema';
+import type { TranscriptsRepository } from '../db/transcripts.repository';
+import type { LocalStorage } from '../storage/local-storage';
+
+/** Transcripts above this size live in storage with a pointer, far from MongoDB's 16 MB document limit. */
+export const INLINE_TRANSCRIPT_MAX_BYTES = 8 * 1024 * 1024;
+
+type NewTranscript = Omit<TranscriptDocument, '_id' | 'createdAt'>;
+
+export class TranscriptStore {
+  constructor(
+    private readonly repository: TranscriptsRepository,
+    private readonly storage: LocalStorage,
+  ) {}
+
+  async save(transcript: NewTranscript): Promise<void> {
+    const body = JSON.stringify({ segments: transcript.segments, words: transcript.words });
+    if (Buffer.byteLength(body) <= INLINE_TRANSCRIPT_MAX_BYTES) {
+      await this.repository.save({ ...transcript, storageKey: undefined });
+      return;
+    }
+    const storageKey = `jobs/${transcript.jobId}/transcripts/${transcript.language}.json`;
+    await this.storage.write(storageKey, Readable.from([body]), { maxBytes: Number.MAX_SAFE_INTEGER });
+    await this.repository.save({ ...transcript, segments: [], words: [], text: transcript.text, storageKey });
+  }
+
+  /** The transcript with its segments and words, wherever they are kept. */
+  async load(jobId: string, language: string): Promise<TranscriptDocument | undefined> {
+    const doc = await this.repository.find(jobId, language);
+    return doc ? this.inflate(doc) : undefined;
+  }
+
+  async loadOriginal(jobId: string): Promise<TranscriptDocument | undefined> {
+    const doc = await this.repository.findOriginal(jobId);
+    return doc ? this.inflate(doc) : undefined;
+  }
+
+  private async inflate(doc: TranscriptDocument): Promise<TranscriptDocument> {
+    if (!doc.storageKey) return doc;
+    const chunks: Buffer[] = [];
+    for await (const chunk of this.storage.read(doc.storageKey)) chunks.push(chunk as Buffer);
+    const { segments, words } = JSON.parse(Buffer.concat(chunks).toString()) as Pick<
+      TranscriptDocument,
+      'segments' | 'words'
+    >;
+    return { ...doc, segments, words };
+  }
+}

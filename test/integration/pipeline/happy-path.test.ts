@@ -1,0 +1,131 @@
+import { existsSync } from 'node:fs';
+import { parse as parseVtt } from 'node-webvtt';
+import { Webhook } from 'standardwebhooks';
+import { parseSync as parseSubtitles } from 'subtitle';
+import { SEARCH_ATTRIBUTES } from '../../../libs/contracts/temporal';
+import { jobKeys } from '../../../libs/storage/local-storage';
+import { CUE_LIMITS } from '../../../libs/transcripts/cues';
+import { exportTranscript } from '../../../libs/transcripts/export-formats';
+import { speechRecording } from '../../support/audio-fixtures';
+import { startFileServer, type FileServer } from '../../support/file-server';
+import { startPipelineHarness, type PipelineHarness } from '../../support/pipeline-harness';
+import { startWebhookReceiver, type WebhookReceiver } from '../../support/webhook-receiver';
+
+function expectCueRules(cues: { start: number; end: number; text: string }[]) {
+  expect(cues.length).toBeGreaterThan(0);
+  for (const [i, cue] of cues.entries()) {
+    const lines = cue.text.split('\n');
+    expect(lines.length).toBeLessThanOrEqual(CUE_LIMITS.maxLines);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(CUE_LIMITS.maxLineChars);
+    expect(cue.end - cue.start).toBeLessThanOrEqual(CUE_LIMITS.maxDurationS * 1000 + 1);
+    if (i > 0) expect(cue.start).toBeGreaterThanOrEqual(cues[i - 1]!.end);
+  }
+}
+
+describe('transcriptionJob: happy path', () => {
+  let harness: PipelineHarness;
+  let files: FileServer;
+  let receiver: WebhookReceiver;
+
+  beforeAll(async () => {
+    harness = await startPipelineHarness();
+    files = await startFileServer({ '/talk.mp3': { file: await speechRecording(180) } });
+    receiver = await startWebhookReceiver([200]);
+  });
+
+  afterAll(async () => {
+    await receiver?.close();
+    await files?.close();
+    await harness?.close();
+  });
+
+  it('transcribes a multi-chunk recording, translates it twice, stores, exports and signs the webhook', async () => {
+    const { tenantId, secret } = await harness.createTenant();
+    const jobId = await harness.submit({
+      tenantId,
+      source: { kind: 'url', url: files.url('/talk.mp3') },
+      translateTo: ['es', 'fr'],
+      webhookUrl: receiver.url,
+    });
+    const job = await harness.waitForJob(jobId);
+
+    expect(job).toMatchObject({
+      status: 'completed',
+      stage: 'done',
+      detectedLanguage: 'en',
+      providersUsed: ['openai'],
+      simulated: true,
+    });
+    expect(job.progress).toEqual({
+      percent: 100,
+      chunksDone: job.progress.chunksTotal,
+      chunksTotal: job.progress.chunksTotal,
+    });
+    expect(job.progress.chunksTotal).toBeGreaterThan(2);
+    expect(job.durationS).toBeCloseTo(180, 0);
+    expect(job.usage).toEqual([
+      { provider: 'openai', audioSeconds: expect.closeTo(180, 0), requests: job.progress.chunksTotal },
+    ]);
+    for (const stage of [
+      'downloading',
+      'probing',
+      'chunking',
+      'transcribing',
+      'merging',
+      'translating',
+      'storing',
+      'total',
+    ]) {
+      expect(job.timings[stage as keyof typeof job.timings]).toEqual(expect.any(Number));
+    }
+
+    // One provider call per chunk, temp files gone, the Temporal UI shows the final status.
+    expect(harness.simulator.stats.scopes.transcriptions.ok).toBe(job.progress.chunksTotal);
+    expect(existsSync(harness.storage.path(jobKeys.work(jobId)))).toBe(false);
+    const description = await harness.client.workflow.getHandle(jobId).describe();
+    expect(description.typedSearchAttributes.get(SEARCH_ATTRIBUTES.status)).toBe('completed');
+    expect(description.typedSearchAttributes.get(SEARCH_ATTRIBUTES.tenant)).toBe(tenantId);
+
+    // The original: in order, monotonic, covering the recording.
+    const original = (await harness.transcripts.load(jobId, 'en'))!;
+    expect(original.segments.length).toBeGreaterThan(10);
+    for (let i = 1; i < original.segments.length; i++) {
+      expect(original.segments[i]!.start).toBeGreaterThanOrEqual(original.segments[i - 1]!.end);
+    }
+    for (let i = 1; i < original.words.length; i++)
+      expect(original.words[i]!.start).toBeGreaterThanOrEqual(original.words[i - 1]!.start);
+    expect(original.segments.at(-1)!.end).toBeGreaterThan(150);
+
+    // Translations: aligned segment for segment with the original's timing.
+    for (const language of ['es', 'fr']) {
+      const translation = (await harness.transcripts.load(jobId, language))!;
+      expect(translation.segments.map((s) => [s.start, s.end])).toEqual(original.segments.map((s) => [s.start, s.end]));
+      expect(translation.segments.map((s) => s.text)).not.toEqual(original.segments.map((s) => s.text));
+    }
+
+    // Exports parse with independent parsers and respect the cue rules.
+    for (const language of ['en', 'es']) {
+      const transcript = (await harness.transcripts.load(jobId, language))!;
+      const srt = parseSubtitles(exportTranscript(transcript, 'srt')).flatMap((node) =>
+        node.type === 'cue' ? [node.data] : [],
+      );
+      expectCueRules(srt);
+      const vtt = parseVtt(exportTranscript(transcript, 'vtt'), { strict: true });
+      expect(vtt.valid).toBe(true);
+      expectCueRules(vtt.cues.map((c) => ({ start: c.start * 1000, end: c.end * 1000, text: c.text })));
+    }
+
+    // The webhook: one delivery, Standard Webhooks signature valid for the tenant's secret.
+    const [delivery] = await receiver.waitFor(1);
+    const payload = new Webhook(secret).verify(delivery!.body, delivery!.headers as Record<string, string>) as {
+      type: string;
+      data: { job: { id: string; status: string; links: { temporal_ui: string } } };
+    };
+    expect(delivery!.headers['webhook-id']).toBe(`evt_${jobId}_completed`);
+    expect(payload.type).toBe('job.completed');
+    expect(payload.data.job).toMatchObject({ id: jobId, status: 'completed' });
+    expect(payload.data.job.links.temporal_ui).toContain(`/workflows/${jobId}`);
+    const attempts = await harness.webhooks.attemptsForJob(jobId);
+    expect(attempts).toEqual([expect.objectContaining({ attempt: 1, statusCode: 200, delivered: true })]);
+  });
+});

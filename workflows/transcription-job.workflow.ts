@@ -1,0 +1,248 @@
+import {
+  ApplicationFailure,
+  CancellationScope,
+  isCancellation,
+  log,
+  ParentClosePolicy,
+  proxyActivities,
+  setHandler,
+  startChild,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities, AudioChunk, TranscribedChunk, WebhookEventType } from '../activities';
+import type {
+  JobProgress,
+  JobStage,
+  JobStatus,
+  SttProviderName,
+  TranscriptionJobInput,
+  TranscriptionJobResult,
+} from '../libs/contracts/job';
+import { PIPELINE } from '../libs/contracts/pipeline';
+import { SEARCH_ATTRIBUTES } from '../libs/contracts/temporal';
+import { MEDIA_WORK, PROVIDER_CALL, SHORT_IO, TRANSCRIPT_WORK } from './activity-profiles';
+import { progressQuery } from './definitions';
+import { isProviderFailure, toJobError } from './job-failure';
+import { JobRecorder } from './job-recorder';
+import { webhookDelivery } from './webhook-delivery.workflow';
+import { nowIso, nowMs } from './workflow-clock';
+
+const io = proxyActivities<Activities>(SHORT_IO);
+const transcriptWork = proxyActivities<Activities>(TRANSCRIPT_WORK);
+const media = proxyActivities<Activities>(MEDIA_WORK);
+const providerCall = proxyActivities<Activities>(PROVIDER_CALL);
+
+/** Where each stage starts on the 0–100 progress scale; transcription takes the widest band. */
+const STAGE_PERCENT: Record<JobStage, number> = {
+  queued: 0,
+  downloading: 2,
+  probing: 10,
+  chunking: 12,
+  transcribing: 20,
+  merging: 85,
+  translating: 88,
+  storing: 97,
+  done: 100,
+};
+
+/**
+ * One transcription job (workflow id = job id): download → probe → chunk → transcribe chunks in parallel
+ * (with provider fallback) → merge → translate → store → webhook. Arguments and results carry ids and
+ * storage keys only; media and transcripts stay in storage and MongoDB.
+ */
+export async function transcriptionJob(input: TranscriptionJobInput): Promise<TranscriptionJobResult> {
+  const { jobId } = input;
+  const recorder = new JobRecorder(jobId, io.recordJob);
+  const progress: JobProgress = { status: 'processing', stage: 'queued', percent: 0, chunksDone: 0, chunksTotal: 0 };
+  const timings: Record<string, number> = {};
+  const started = nowMs();
+  setHandler(progressQuery, () => ({ ...progress }));
+
+  const recordProgress = () =>
+    recorder.record({
+      stage: progress.stage,
+      progress: { percent: progress.percent, chunksDone: progress.chunksDone, chunksTotal: progress.chunksTotal },
+    });
+
+  const setStatus = (status: JobStatus) => {
+    progress.status = status;
+    upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.status, value: status }]);
+  };
+
+  async function stage<T>(name: JobStage, work: () => Promise<T>): Promise<T> {
+    progress.stage = name;
+    progress.percent = STAGE_PERCENT[name];
+    recordProgress();
+    const stageStarted = nowMs();
+    try {
+      return await work();
+    } finally {
+      timings[name] = nowMs() - stageStarted;
+      recorder.record({ timings: { [name]: timings[name] } });
+    }
+  }
+
+  async function notify(type: WebhookEventType): Promise<void> {
+    if (!input.webhookUrl) return;
+    const outcome = type.split('.')[1]!;
+    await startChild(webhookDelivery, {
+      workflowId: `${jobId}-webhook-${outcome}`,
+      taskQueue: workflowInfo().taskQueue,
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      args: [{ eventId: `evt_${jobId}_${outcome}`, jobId, tenantId: input.tenantId, type, url: input.webhookUrl }],
+    });
+  }
+
+  async function transcribeWithFallback(chunk: AudioChunk, providers: SttProviderName[]): Promise<TranscribedChunk> {
+    for (const [i, provider] of providers.entries()) {
+      try {
+        return await providerCall.transcribeChunk({ jobId, chunk, provider, language: input.language });
+      } catch (error) {
+        const next = providers[i + 1];
+        if (isCancellation(error) || !isProviderFailure(error) || !next) throw error;
+        log.warn('chunk falls back to the next provider', {
+          chunk: chunk.index,
+          from: provider,
+          to: next,
+          reason: toJobError(error).message,
+        });
+      }
+    }
+    throw new Error('no provider configured');
+  }
+
+  /** At most PIPELINE.parallelChunks chunks in flight; the first unrecoverable chunk stops the rest. */
+  async function transcribeAll(chunks: AudioChunk[]): Promise<TranscribedChunk[]> {
+    const providers = [...new Set([input.provider, ...input.fallbackProviders])];
+    const results: TranscribedChunk[] = [];
+    let next = 0;
+    let failed = false;
+    const lane = async () => {
+      while (!failed && next < chunks.length) {
+        const chunk = chunks[next++]!;
+        results[chunk.index] = await transcribeWithFallback(chunk, providers);
+        progress.chunksDone++;
+        progress.percent = Math.floor(
+          STAGE_PERCENT.transcribing +
+            ((STAGE_PERCENT.merging - STAGE_PERCENT.transcribing) * progress.chunksDone) / chunks.length,
+        );
+        recordProgress();
+      }
+    };
+    const scope = new CancellationScope();
+    try {
+      await scope.run(() =>
+        Promise.all(Array.from({ length: Math.min(PIPELINE.parallelChunks, chunks.length) }, lane)),
+      );
+    } catch (error) {
+      failed = true;
+      scope.cancel();
+      throw error;
+    }
+    return results;
+  }
+
+  setStatus('processing');
+  recorder.record({ status: 'processing', startedAt: nowIso() });
+  try {
+    let storageKey: string;
+    if (input.source.kind === 'url') {
+      const url = input.source.url;
+      const downloaded = await stage('downloading', () => media.downloadSource({ jobId, url }));
+      storageKey = downloaded.storageKey;
+      recorder.record({
+        source: { kind: 'url', url, storageKey, bytes: downloaded.bytes, contentType: downloaded.contentType },
+      });
+    } else {
+      storageKey = input.source.storageKey;
+    }
+    await stage('probing', () => media.probeSource({ jobId, storageKey }));
+    const prepared = await stage('chunking', () =>
+      media.prepareChunks({
+        jobId,
+        storageKey,
+        parallelism: PIPELINE.parallelChunks,
+        maxChunkS: PIPELINE.maxChunkS,
+        minChunkS: PIPELINE.minChunkS,
+      }),
+    );
+    progress.chunksTotal = prepared.chunks.length;
+    recorder.record({ durationS: prepared.durationS });
+
+    await stage('transcribing', () => transcribeAll(prepared.chunks));
+    const merged = await stage('merging', () =>
+      transcriptWork.mergeTranscript({
+        jobId,
+        tenantId: input.tenantId,
+        chunkCount: prepared.chunks.length,
+        language: input.language,
+      }),
+    );
+    recorder.record({ detectedLanguage: merged.language });
+
+    const targets = input.translateTo.filter((language) => language !== merged.language);
+    await stage('translating', () =>
+      Promise.all(
+        targets.map((targetLanguage) =>
+          providerCall.translateTranscript({
+            jobId,
+            tenantId: input.tenantId,
+            sourceLanguage: merged.language,
+            targetLanguage,
+            provider: input.translationProvider,
+          }),
+        ),
+      ),
+    );
+    const stored = await stage('storing', () =>
+      transcriptWork.storeJobResults({ jobId, languages: [merged.language, ...targets] }),
+    );
+
+    progress.stage = 'done';
+    progress.percent = 100;
+    timings.total = nowMs() - started;
+    recorder.record({
+      status: 'completed',
+      stage: 'done',
+      progress: { percent: 100, chunksDone: progress.chunksDone, chunksTotal: progress.chunksTotal },
+      usage: stored.usage,
+      providersUsed: stored.providersUsed,
+      simulated: stored.simulated,
+      timings: { total: timings.total },
+      finishedAt: nowIso(),
+    });
+    await recorder.drain();
+    setStatus('completed');
+    if (stored.providersUsed.length > 0) {
+      upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.provider, value: stored.providersUsed.join(',') }]);
+    }
+    await notify('job.completed');
+    return {
+      status: 'completed',
+      durationS: merged.durationS,
+      language: merged.language,
+      chunks: prepared.chunks.length,
+      providersUsed: stored.providersUsed,
+      translations: targets,
+    };
+  } catch (error) {
+    const cancelled = isCancellation(error);
+    const jobError = cancelled ? undefined : toJobError(error);
+    // Cleanup and the final record must happen even though this scope may be cancelled.
+    await CancellationScope.nonCancellable(async () => {
+      await io.removeWorkFiles({ jobId });
+      recorder.record({
+        status: cancelled ? 'cancelled' : 'failed',
+        ...(jobError ? { error: jobError } : {}),
+        timings: { total: nowMs() - started },
+        finishedAt: nowIso(),
+      });
+      await recorder.drain();
+      setStatus(cancelled ? 'cancelled' : 'failed');
+      await notify(cancelled ? 'job.cancelled' : 'job.failed');
+    });
+    if (cancelled) throw error;
+    throw ApplicationFailure.create({ type: jobError!.code, message: jobError!.message, nonRetryable: true });
+  }
+}
