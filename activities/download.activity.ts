@@ -4,7 +4,7 @@ import { UnsupportedMediaError } from '../libs/media/media-errors';
 import { jobKeys, SizeLimitExceededError, StreamStalledError } from '../libs/storage/local-storage';
 import type { ActivityDeps } from './activity-deps';
 import { classify, permanent, transient } from './failures';
-import { throttledHeartbeat } from './heartbeat';
+import { keepHeartbeating } from './heartbeat';
 
 export interface DownloadSourceInput {
   jobId: string;
@@ -41,7 +41,9 @@ export function createDownloadActivities({ http, storage, config }: Pick<Activit
   return {
     async downloadSource({ jobId, url }: DownloadSourceInput): Promise<DownloadedSource> {
       const { cancellationSignal } = Context.current();
-      const heartbeat = throttledHeartbeat();
+      let received = 0;
+      // Beats while waiting for headers too, not only while bytes flow.
+      const stopHeartbeat = keepHeartbeating(() => ({ bytes: received }));
       const maxBytes = config.storage.maxUploadBytes;
       try {
         const response = await http.request({ url, timeoutMs: 30_000, maxRedirects: 5, signal: cancellationSignal });
@@ -57,7 +59,7 @@ export function createDownloadActivities({ http, storage, config }: Pick<Activit
         const stored = await storage.write(jobKeys.source(jobId), response.body, {
           maxBytes,
           signal: cancellationSignal,
-          onProgress: (bytes) => heartbeat({ bytes }),
+          onProgress: (bytes) => (received = bytes),
           inspectHead: refuseTextContent,
         });
         return { storageKey: stored.key, bytes: stored.bytes, contentType: response.headers['content-type'] };
@@ -74,6 +76,8 @@ export function createDownloadActivities({ http, storage, config }: Pick<Activit
           throw transient(JOB_ERROR_CODES.sourceUnreachable, `could not reach the source: ${(error as Error).message}`);
         }
         throw error;
+      } finally {
+        stopHeartbeat();
       }
     },
   };

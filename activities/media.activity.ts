@@ -7,7 +7,7 @@ import { readWavLayout, writeWavSlice } from '../libs/media/wav';
 import { jobKeys } from '../libs/storage/local-storage';
 import type { ActivityDeps } from './activity-deps';
 import { classify } from './failures';
-import { throttledHeartbeat } from './heartbeat';
+import { keepHeartbeating } from './heartbeat';
 
 export interface ProbeSourceInput {
   jobId: string;
@@ -50,14 +50,15 @@ export function createMediaActivities({ storage }: Pick<ActivityDeps, 'storage'>
     /** Normalizes once, then slices at exact sample offsets. Re-running overwrites the same files. */
     async prepareChunks(input: PrepareChunksInput): Promise<PreparedChunks> {
       const { cancellationSignal: signal } = Context.current();
-      const heartbeat = throttledHeartbeat();
+      let phase: Record<string, unknown> = { phase: 'normalize' };
+      const stopHeartbeat = keepHeartbeating(() => phase);
       try {
         const normalizedKey = jobKeys.normalized(input.jobId);
         const normalizedPath = storage.path(normalizedKey);
         await mkdir(storage.path(jobKeys.work(input.jobId)), { recursive: true });
         const { silences } = await normalizeAudio(storage.path(input.storageKey), normalizedPath, {
           signal,
-          onProgress: (seconds) => heartbeat({ phase: 'normalize', seconds }),
+          onProgress: (seconds) => (phase = { phase: 'normalize', seconds }),
         });
         const layout = await readWavLayout(normalizedPath);
         const plan = planChunks(layout.durationS, silences, input);
@@ -79,12 +80,14 @@ export function createMediaActivities({ storage }: Pick<ActivityDeps, 'storage'>
             durationS: slice.durationS,
             bytes: slice.bytes,
           });
-          heartbeat({ phase: 'slice', chunk: planned.index });
+          phase = { phase: 'slice', chunk: planned.index };
         }
         await storage.remove(normalizedKey);
         return { durationS: layout.durationS, chunks };
       } catch (error) {
         throw classify(error);
+      } finally {
+        stopHeartbeat();
       }
     },
 

@@ -4,6 +4,7 @@ import type { TranscriptSegment, TranscriptWord } from '../libs/providers/transc
 import { TranscriptStore } from '../libs/transcripts/transcript-store';
 import type { ActivityDeps } from './activity-deps';
 import { permanent } from './failures';
+import { keepHeartbeating } from './heartbeat';
 
 export interface MergeTranscriptInput {
   jobId: string;
@@ -69,36 +70,50 @@ export function createMergeActivities({
   const store = new TranscriptStore(transcripts, storage);
   return {
     async mergeTranscript({ jobId, tenantId, chunkCount, language }: MergeTranscriptInput): Promise<MergedTranscript> {
-      const stored = await chunks.listForJob(jobId);
-      const missing = Array.from({ length: chunkCount }, (_, i) => i).filter((i) => stored[i]?.index !== i);
-      if (missing.length > 0 || stored.length !== chunkCount) {
-        throw permanent(JOB_ERROR_CODES.internal, `chunk transcripts missing for chunks ${missing.join(', ')}`);
+      const stopHeartbeat = keepHeartbeating();
+      try {
+        return await merge(jobId, tenantId, chunkCount, language);
+      } finally {
+        stopHeartbeat();
       }
-      const { segments, words } = mergeChunks(stored);
-      const resolvedLanguage = language ?? dominantLanguage(stored) ?? 'en';
-      const providers = [...new Set(stored.map((c) => c.provider))];
-      const simulated = stored.some((c) => c.simulated);
-      const durationS = round(stored.reduce((sum, c) => sum + c.durationS, 0));
-      await store.save({
-        jobId,
-        tenantId,
-        kind: 'original',
-        language: resolvedLanguage,
-        text: segments.map((s) => s.text).join(' '),
-        segments,
-        words,
-        durationS,
-        providers,
-        simulated,
-      });
-      return {
-        language: resolvedLanguage,
-        durationS,
-        segments: segments.length,
-        words: words.length,
-        providers,
-        simulated,
-      };
     },
   };
+
+  async function merge(
+    jobId: string,
+    tenantId: string,
+    chunkCount: number,
+    language?: string,
+  ): Promise<MergedTranscript> {
+    const stored = await chunks.listForJob(jobId);
+    const missing = Array.from({ length: chunkCount }, (_, i) => i).filter((i) => stored[i]?.index !== i);
+    if (missing.length > 0 || stored.length !== chunkCount) {
+      throw permanent(JOB_ERROR_CODES.internal, `chunk transcripts missing for chunks ${missing.join(', ')}`);
+    }
+    const { segments, words } = mergeChunks(stored);
+    const resolvedLanguage = language ?? dominantLanguage(stored) ?? 'en';
+    const providers = [...new Set(stored.map((c) => c.provider))];
+    const simulated = stored.some((c) => c.simulated);
+    const durationS = round(stored.reduce((sum, c) => sum + c.durationS, 0));
+    await store.save({
+      jobId,
+      tenantId,
+      kind: 'original',
+      language: resolvedLanguage,
+      text: segments.map((s) => s.text).join(' '),
+      segments,
+      words,
+      durationS,
+      providers,
+      simulated,
+    });
+    return {
+      language: resolvedLanguage,
+      durationS,
+      segments: segments.length,
+      words: words.length,
+      providers,
+      simulated,
+    };
+  }
 }

@@ -3,6 +3,7 @@ import type { SttProviderName } from '../libs/contracts/job';
 import type { ActivityDeps } from './activity-deps';
 import { classify } from './failures';
 import { keepHeartbeating } from './heartbeat';
+import { waitingOutRateLimits } from './rate-limit-wait';
 import type { AudioChunk } from './media.activity';
 
 export interface TranscribeChunkInput {
@@ -45,11 +46,13 @@ export function createTranscribeActivities({
       const stopHeartbeat = keepHeartbeating(() => ({ chunk: chunk.index, provider }));
       try {
         const stt = providers.stt(provider);
-        const result = await stt.transcribe({
-          filePath: storage.path(chunk.storageKey),
-          language,
-          signal: Context.current().cancellationSignal,
-        });
+        const result = await waitingOutRateLimits(() =>
+          stt.transcribe({
+            filePath: storage.path(chunk.storageKey),
+            language,
+            signal: Context.current().cancellationSignal,
+          }),
+        );
         await chunks.save({
           jobId,
           index: chunk.index,

@@ -6,6 +6,7 @@ import { TranscriptStore } from '../libs/transcripts/transcript-store';
 import type { ActivityDeps } from './activity-deps';
 import { classify, permanent, transient } from './failures';
 import { throttledHeartbeat } from './heartbeat';
+import { waitingOutRateLimits } from './rate-limit-wait';
 
 export interface TranslateTranscriptInput {
   jobId: string;
@@ -25,8 +26,8 @@ export interface TranslatedTranscript {
 export function batchEnd(
   lines: readonly string[],
   start: number,
-  maxChars = PIPELINE.translationBatchChars,
-  maxLines = PIPELINE.translationBatchLines,
+  maxChars: number = PIPELINE.translationBatchChars,
+  maxLines: number = PIPELINE.translationBatchLines,
 ): number {
   let end = start;
   let chars = 0;
@@ -63,12 +64,9 @@ export function createTranslateActivities({
 
         const translateRange = async (start: number, end: number, retriesLeft = 1): Promise<void> => {
           try {
-            const result = await translator.translate({
-              lines: lines.slice(start, end),
-              targetLanguage,
-              sourceLanguage,
-              signal,
-            });
+            const result = await waitingOutRateLimits(() =>
+              translator.translate({ lines: lines.slice(start, end), targetLanguage, sourceLanguage, signal }),
+            );
             simulated ||= result.simulated;
             await transcripts.savePart({
               _id: `${jobId}:${targetLanguage}:${start}`,

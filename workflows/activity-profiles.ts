@@ -5,15 +5,20 @@ import { ActivityCancellationType, type ActivityOptions } from '@temporalio/work
  * Temporal's default is unlimited retries, which would hide a permanent failure forever.
  */
 
-/** Quick database, storage or bookkeeping calls. */
+/**
+ * Quick database, storage or bookkeeping calls. A short timeout matters: if the worker dies mid-call,
+ * the server retries only after it, and the job's final record waits behind it. Ten attempts ride out
+ * a MongoDB restart of a few minutes.
+ */
 export const SHORT_IO: ActivityOptions = {
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 8 },
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10 },
 };
 
-/** Reading and writing whole transcripts (merge, store): bigger than a record update, no heartbeat needed. */
+/** Reading and writing whole transcripts (merge, store): may take a while, so it heartbeats instead. */
 export const TRANSCRIPT_WORK: ActivityOptions = {
   startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
 };
 
@@ -30,24 +35,29 @@ export const MEDIA_WORK: ActivityOptions = {
 };
 
 /**
- * One call to a transcription or translation provider. 5xx and timeouts back off from 2 s to 1 min; a 429
- * waits for the provider's Retry-After (the activity sets the next retry delay). After the attempts run
- * out, the workflow moves on to the next fallback provider.
+ * One call to a transcription or translation provider while another provider can take over: a few quick
+ * attempts (1 s, 2 s, 4 s), then the workflow falls back. A 429 waits for the provider's Retry-After
+ * (the activity sets the next retry delay). Heartbeats every 5 s let a dead worker show within 20 s.
  */
 export const PROVIDER_CALL: ActivityOptions = {
   startToCloseTimeout: '15 minutes',
-  heartbeatTimeout: '1 minute',
-  scheduleToCloseTimeout: '45 minutes',
+  heartbeatTimeout: '20 seconds',
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 6 },
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 4 },
+};
+
+/** The same call to the last provider left: it is worth riding out a longer outage (~4 min of backoff). */
+export const PROVIDER_CALL_LAST_RESORT: ActivityOptions = {
+  ...PROVIDER_CALL,
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8 },
 };
 
 /**
  * One webhook delivery attempt: 15 s request timeout. The activity sets each next delay (exponential with
- * jitter, capped at 1 h), and 40 attempts span more than a day, as Standard Webhooks senders do.
+ * jitter, capped at 1 h); 45 attempts span more than a day even at the shortest jitter.
  */
 export const WEBHOOK_DELIVERY: ActivityOptions = {
   startToCloseTimeout: '1 minute',
   scheduleToCloseTimeout: '30 hours',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '1 hour', maximumAttempts: 40 },
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '1 hour', maximumAttempts: 45 },
 };

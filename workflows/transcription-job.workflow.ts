@@ -21,7 +21,7 @@ import type {
 } from '../libs/contracts/job';
 import { PIPELINE } from '../libs/contracts/pipeline';
 import { SEARCH_ATTRIBUTES } from '../libs/contracts/temporal';
-import { MEDIA_WORK, PROVIDER_CALL, SHORT_IO, TRANSCRIPT_WORK } from './activity-profiles';
+import { MEDIA_WORK, PROVIDER_CALL, PROVIDER_CALL_LAST_RESORT, SHORT_IO, TRANSCRIPT_WORK } from './activity-profiles';
 import { progressQuery } from './definitions';
 import { isProviderFailure, toJobError } from './job-failure';
 import { JobRecorder } from './job-recorder';
@@ -32,6 +32,7 @@ const io = proxyActivities<Activities>(SHORT_IO);
 const transcriptWork = proxyActivities<Activities>(TRANSCRIPT_WORK);
 const media = proxyActivities<Activities>(MEDIA_WORK);
 const providerCall = proxyActivities<Activities>(PROVIDER_CALL);
+const lastResortCall = proxyActivities<Activities>(PROVIDER_CALL_LAST_RESORT);
 
 /** Where each stage starts on the 0–100 progress scale; transcription takes the widest band. */
 const STAGE_PERCENT: Record<JobStage, number> = {
@@ -94,13 +95,20 @@ export async function transcriptionJob(input: TranscriptionJobInput): Promise<Tr
     });
   }
 
+  /** Providers that failed for good on an earlier chunk of this job; later chunks skip them. */
+  const providersDown = new Set<SttProviderName>();
+
   async function transcribeWithFallback(chunk: AudioChunk, providers: SttProviderName[]): Promise<TranscribedChunk> {
-    for (const [i, provider] of providers.entries()) {
+    const candidates = providers.filter((p) => !providersDown.has(p));
+    const order = candidates.length > 0 ? candidates : providers.slice(-1);
+    for (const [i, provider] of order.entries()) {
+      const next = order[i + 1];
+      const call = next ? providerCall : lastResortCall;
       try {
-        return await providerCall.transcribeChunk({ jobId, chunk, provider, language: input.language });
+        return await call.transcribeChunk({ jobId, chunk, provider, language: input.language });
       } catch (error) {
-        const next = providers[i + 1];
         if (isCancellation(error) || !isProviderFailure(error) || !next) throw error;
+        providersDown.add(provider);
         log.warn('chunk falls back to the next provider', {
           chunk: chunk.index,
           from: provider,
@@ -185,7 +193,7 @@ export async function transcriptionJob(input: TranscriptionJobInput): Promise<Tr
     await stage('translating', () =>
       Promise.all(
         targets.map((targetLanguage) =>
-          providerCall.translateTranscript({
+          lastResortCall.translateTranscript({
             jobId,
             tenantId: input.tenantId,
             sourceLanguage: merged.language,

@@ -2,7 +2,7 @@ import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } f
 import { InjectConnection } from '@nestjs/mongoose';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Connection } from 'mongoose';
-import { createActivities } from '../../activities';
+import { createActivities, type ActivityDeps } from '../../activities';
 import { InjectConfig, type AppConfig } from '../../libs/config';
 import { buildActivityDeps } from './activity-deps.factory';
 import { workflowSource } from './workflow-source';
@@ -16,6 +16,7 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
   private connection?: NativeConnection;
   private worker?: Worker;
   private running?: Promise<void>;
+  private deps?: ActivityDeps;
 
   constructor(
     @InjectConfig() private readonly config: AppConfig,
@@ -23,7 +24,7 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const deps = await buildActivityDeps(this.config, this.mongo);
+    const deps = (this.deps = await buildActivityDeps(this.config, this.mongo));
     this.connection = await NativeConnection.connect({ address: this.config.temporal.address });
     this.worker = await Worker.create({
       connection: this.connection,
@@ -50,5 +51,6 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
     if (this.worker && this.worker.getState() === 'RUNNING') this.worker.shutdown();
     await this.running?.catch(() => undefined);
     await this.connection?.close();
+    this.deps?.http.destroy();
   }
 }

@@ -66,6 +66,9 @@ export async function ensureTemporalDevServer(options: TemporalServerOptions): P
     dbFile,
     '--log-level',
     'warn',
+    // Task-queue priority (a job's `priority`) needs the new matcher on Temporal 1.29.
+    '--dynamic-config-value',
+    'matching.useNewMatcher=true',
     ...ALL_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${DEV_SERVER_TYPE[key.type]}`]),
   ]);
   await waitUntilServing(address, options.namespace, options.readyTimeoutMs ?? 120_000, () => proc.exitReason());

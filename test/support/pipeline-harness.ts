@@ -19,10 +19,13 @@ import { newId } from '../../libs/db/ids';
 import { LocalStorage } from '../../libs/storage/local-storage';
 import { TranscriptStore } from '../../libs/transcripts/transcript-store';
 import { newWebhookSecret } from '../../libs/webhooks/webhook-signature';
-import { testConfig, uniqueSuffix } from './test-env';
+import { loadConfig } from '../../libs/config';
+import { testEnv, uniqueSuffix } from './test-env';
 
 export interface PipelineHarness {
   config: AppConfig;
+  /** The environment `config` was loaded from, for apps started as processes. */
+  env: Record<string, string>;
   simulator: ProviderSimulator;
   client: Client;
   mongo: Connection;
@@ -46,10 +49,13 @@ export interface PipelineHarness {
  * The pipeline for integration tests: the provider simulator (the only replaced part: the network edge),
  * the real worker app on the Temporal dev server, its own database and task queue.
  */
-export async function startPipelineHarness(overrides: Record<string, string> = {}): Promise<PipelineHarness> {
+export async function startPipelineHarness(
+  overrides: Record<string, string> = {},
+  options: { inProcessWorker?: boolean } = {},
+): Promise<PipelineHarness> {
   const simulator = createProviderSimulator();
   const simUrl = await simulator.listen(0);
-  const config = testConfig({
+  const env = testEnv({
     OPENAI_API_KEY: 'sk-simulated',
     OPENAI_BASE_URL: `${simUrl}/v1`,
     DEEPGRAM_API_KEY: 'dg-simulated',
@@ -59,6 +65,7 @@ export async function startPipelineHarness(overrides: Record<string, string> = {
     OUTBOUND_ALLOW_CIDRS: '127.0.0.1/32',
     ...overrides,
   });
+  const config = loadConfig(env);
   const mongo = await mongoose.createConnection(config.mongodb.uri).asPromise();
   const temporal = await TemporalConnection.connect({ address: config.temporal.address });
   const client = new Client({ connection: temporal, namespace: config.temporal.namespace });
@@ -72,6 +79,7 @@ export async function startPipelineHarness(overrides: Record<string, string> = {
 
   const harness: PipelineHarness = {
     config,
+    env,
     simulator,
     client,
     mongo,
@@ -127,6 +135,6 @@ export async function startPipelineHarness(overrides: Record<string, string> = {
       await simulator.close();
     },
   };
-  await harness.startWorker();
+  if (options.inProcessWorker !== false) await harness.startWorker();
   return harness;
 }

@@ -26,8 +26,13 @@ export function uniqueMongoUri(suffix = uniqueSuffix()): string {
 
 /** Config as the apps would load it, isolated per test: own database, task queue and storage folder. */
 export function testConfig(overrides: Record<string, string> = {}): AppConfig {
+  return loadConfig(testEnv(overrides));
+}
+
+/** The environment behind testConfig, for tests that run the apps as separate processes. */
+export function testEnv(overrides: Record<string, string> = {}): Record<string, string> {
   const suffix = uniqueSuffix();
-  return loadConfig({
+  return {
     NODE_ENV: 'test',
     LOG_LEVEL: 'warn',
     TEMPORAL_ADDRESS: infra.temporalAddress,
@@ -36,7 +41,7 @@ export function testConfig(overrides: Record<string, string> = {}): AppConfig {
     TEMPORAL_TASK_QUEUE: `test-${suffix}`,
     STORAGE_DIR: mkdtempSync(join(tmpdir(), 'voxflow-storage-')),
     ...overrides,
-  });
+  };
 }
 
 /** A TCP port nothing listens on right now. */

@@ -7,6 +7,7 @@ import { jobKeys } from '../../../libs/storage/local-storage';
 import { CUE_LIMITS } from '../../../libs/transcripts/cues';
 import { exportTranscript } from '../../../libs/transcripts/export-formats';
 import { speechRecording } from '../../support/audio-fixtures';
+import { recordHistoryIfAsked } from '../../support/histories';
 import { startFileServer, type FileServer } from '../../support/file-server';
 import { startPipelineHarness, type PipelineHarness } from '../../support/pipeline-harness';
 import { startWebhookReceiver, type WebhookReceiver } from '../../support/webhook-receiver';
@@ -127,5 +128,6 @@ describe('transcriptionJob: happy path', () => {
     expect(payload.data.job.links.temporal_ui).toContain(`/workflows/${jobId}`);
     const attempts = await harness.webhooks.attemptsForJob(jobId);
     expect(attempts).toEqual([expect.objectContaining({ attempt: 1, statusCode: 200, delivered: true })]);
+    await recordHistoryIfAsked(harness.client, jobId, 'transcription-job.completed');
   });
 });

@@ -1,0 +1,88 @@
+import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { jobKeys } from '../../../libs/storage/local-storage';
+import { newId } from '../../../libs/db/ids';
+import { speechRecording, speechVideo } from '../../support/audio-fixtures';
+import { startFileServer, type FileServer } from '../../support/file-server';
+import { startPipelineHarness, type PipelineHarness } from '../../support/pipeline-harness';
+
+describe('transcriptionJob sources', () => {
+  let harness: PipelineHarness;
+  let files: FileServer;
+  let tenantId: string;
+  const scratch = mkdtempSync(join(tmpdir(), 'voxflow-sources-'));
+
+  beforeAll(async () => {
+    // A small size limit, so "too large" needs no gigabyte fixture.
+    harness = await startPipelineHarness({ MAX_UPLOAD_BYTES: String(3 * 1024 * 1024) });
+    writeFileSync(join(scratch, 'noise.bin'), randomBytes(200_000));
+    writeFileSync(join(scratch, 'empty.mp3'), '');
+    files = await startFileServer({
+      '/talk.mp3': { file: await speechRecording(60) },
+      '/talk.wav': { file: await speechRecording(120, 'wav') },
+      '/clip.mp4': { file: await speechVideo(20) },
+      '/noise.bin': { file: join(scratch, 'noise.bin') },
+      '/empty.mp3': { file: join(scratch, 'empty.mp3') },
+      '/page': { text: '<!DOCTYPE html><html><body>Not found, but 200</body></html>' },
+      '/gone': { status: 404 },
+      '/private': { status: 200 },
+      '/members-only': { status: 403 },
+    });
+    ({ tenantId } = await harness.createTenant());
+  });
+
+  afterAll(async () => {
+    await files?.close();
+    await harness?.close();
+  });
+
+  const runUrl = async (url: string) =>
+    harness.waitForJob(await harness.submit({ tenantId, source: { kind: 'url', url } }));
+
+  it('extracts the audio of a video', async () => {
+    const job = await runUrl(files.url('/clip.mp4'));
+    expect(job.status).toBe('completed');
+    expect(job.durationS).toBeCloseTo(20, 0);
+  });
+
+  it('transcribes an uploaded file already in storage, through Deepgram', async () => {
+    const jobId = newId('job');
+    await harness.storage.write(jobKeys.source(jobId), createReadStream(await speechRecording(60)), {
+      maxBytes: 10_000_000,
+    });
+    await harness.submit({
+      jobId,
+      tenantId,
+      provider: 'deepgram',
+      source: { kind: 'upload', storageKey: jobKeys.source(jobId) },
+    });
+    const job = await harness.waitForJob(jobId);
+    expect(job).toMatchObject({ status: 'completed', providersUsed: ['deepgram'] });
+    expect(harness.simulator.stats.scopes.listen.ok).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['/gone', 'source_not_found'],
+    ['/members-only', 'source_forbidden'],
+    ['/page', 'unsupported_media'],
+    ['/noise.bin', 'unsupported_media'],
+    ['/empty.mp3', 'unsupported_media'],
+    ['/talk.wav', 'source_too_large'],
+  ])('fails %s with %s and leaves no files behind', async (path, code) => {
+    const job = await runUrl(files.url(path));
+    expect(job.status).toBe('failed');
+    expect(job.error?.code).toBe(code);
+    expect(job.error?.message).toEqual(expect.any(String));
+    expect(await harness.storage.size(jobKeys.work(job._id))).toBeUndefined();
+  });
+
+  it('refuses a private address outside OUTBOUND_ALLOW_CIDRS without connecting', async () => {
+    const before = files.hits.get('/private') ?? 0;
+    const job = await runUrl(files.url('/private').replace('127.0.0.1', '127.0.0.2'));
+    expect(job.error?.code).toBe('source_forbidden');
+    expect(job.error?.message).toMatch(/loopback, private, link-local or reserved/);
+    expect(files.hits.get('/private') ?? 0).toBe(before);
+  });
+});
