@@ -1,21 +1,88 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
+import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
+import { pinoHttp } from 'pino-http';
 import type { AppConfig } from '../../libs/config';
 import { NestPinoLogger, type Logger } from '../../libs/logging';
+import { ApiMetrics } from '../../libs/metrics/api-metrics';
 import { AppModule } from './app.module';
+import type { AuthenticatedRequest } from './auth/current-tenant.decorator';
+import { createValidationPipe } from './common/validation';
+
+/** JSON bodies are small (uploads are multipart and streamed); big or deep JSON is refused early. */
+const JSON_BODY_LIMIT = '64kb';
+const QUIET_PATHS = new Set(['/health', '/health/ready', '/metrics']);
 
 /**
- * Builds the API application without listening, so main.ts and the integration tests
- * run exactly the same wiring.
+ * Builds the API application without listening, so main.ts and the integration tests run exactly the
+ * same wiring.
  */
 export async function createApi(config: AppConfig, logger: Logger): Promise<NestExpressApplication> {
   await mkdir(config.storage.dir, { recursive: true });
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), {
     logger: new NestPinoLogger(logger),
     bufferLogs: true,
+    bodyParser: false,
   });
-  app.setGlobalPrefix('v1', { exclude: ['health', 'health/ready', 'metrics', 'docs'] });
+  app.useBodyParser('json', { limit: JSON_BODY_LIMIT, strict: true });
+  app.enableCors({ origin: config.http.corsOrigins.length ? config.http.corsOrigins : false });
+  app.disable('x-powered-by');
+  app.use(requestLogging(logger));
+  app.use(httpMetrics(app.get(ApiMetrics)));
+  app.setGlobalPrefix('v1', { exclude: ['health', 'health/ready', 'metrics', 'docs', 'live'] });
+  app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Voxflow API')
+      .setDescription(
+        'Durable transcription and translation jobs. Authenticate with `x-api-key` or `Authorization: Bearer`.',
+      )
+      .setVersion('1')
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }, 'api-key')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
+}
+
+/** One JSON line per request with its id (x-request-id, echoed back), tenant and job id. */
+function requestLogging(logger: Logger) {
+  return pinoHttp({
+    logger,
+    genReqId: (req, res) => {
+      const presented = req.headers['x-request-id'];
+      const id = typeof presented === 'string' && /^[\w.-]{1,64}$/.test(presented) ? presented : randomUUID();
+      res.setHeader('x-request-id', id);
+      return id;
+    },
+    autoLogging: { ignore: (req) => QUIET_PATHS.has(req.url?.split('?')[0] ?? '') },
+    customProps: (req) => {
+      const request = req as AuthenticatedRequest;
+      const jobId = request.params?.id;
+      return { tenant: request.tenant?.id, ...(jobId ? { job_id: jobId } : {}) };
+    },
+    serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }) },
+  });
+}
+
+function httpMetrics(metrics: ApiMetrics) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const end = metrics.httpDuration.startTimer();
+    res.once('finish', () => {
+      // The matched route pattern (/v1/jobs/:id), never the raw URL: bounded label values.
+      const route = (req.route as { path?: string } | undefined)?.path;
+      end({
+        method: req.method,
+        route: route ? `${req.baseUrl}${route}` : 'unmatched',
+        status: String(res.statusCode),
+      });
+    });
+    next();
+  };
 }

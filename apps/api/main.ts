@@ -8,6 +8,11 @@ async function main(): Promise<void> {
   const logger = createLogger('api', config.logLevel);
   const app = await createApi(config, logger);
   await app.listen(config.http.port);
+  const server = app.getHttpServer();
+  // Large uploads may legitimately take long: no whole-request deadline; stalls are cut per upload (30 s).
+  server.requestTimeout = 0;
+  server.headersTimeout = 30_000;
+  server.keepAliveTimeout = 65_000;
   logger.info({ port: config.http.port }, `Voxflow API listening on http://127.0.0.1:${config.http.port}`);
 }
 

@@ -10,7 +10,7 @@ export interface ProviderCredentials {
 export interface AppConfig {
   env: Env['NODE_ENV'];
   logLevel: Env['LOG_LEVEL'];
-  http: { port: number; corsOrigins: string[]; publicBaseUrl: string };
+  http: { port: number; corsOrigins: string[]; publicBaseUrl: string; rateLimitPerMinute: number };
   mongodb: { uri: string };
   temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string };
   redis: { url?: string };
@@ -19,6 +19,7 @@ export interface AppConfig {
     deepgram: ProviderCredentials;
     deepseek: ProviderCredentials;
   };
+  retention: { mediaHours: number; transcriptDays: number };
   /** Absolute path where media, chunks and large transcripts are kept. */
   storage: { dir: string; maxUploadBytes: number };
   /** Seeds an API key for local development; ignored in production. */
@@ -59,7 +60,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       port: env.PORT,
       corsOrigins: env.CORS_ORIGINS,
       publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${env.PORT}`).replace(/\/+$/, ''),
+      rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     },
+    retention: { mediaHours: env.MEDIA_RETENTION_HOURS, transcriptDays: env.TRANSCRIPT_RETENTION_DAYS },
     mongodb: { uri: env.MONGODB_URI },
     temporal: {
       address: env.TEMPORAL_ADDRESS,

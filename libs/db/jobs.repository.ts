@@ -1,6 +1,6 @@
 import type { Connection, Model, QueryFilter } from 'mongoose';
 import type { JobStatus } from '../contracts/job';
-import { JOB_MODEL, JobSchema, type JobDocument } from './job.schema';
+import { JOB_MODEL, JobSchema, type JobDocument, type ProviderUsage } from './job.schema';
 import { modelOn } from './model-on';
 
 export type NewJob = Omit<JobDocument, 'createdAt' | 'updatedAt'>;
@@ -81,6 +81,51 @@ export class JobsRepository {
     );
     for (const [stage, ms] of Object.entries(timings ?? {})) set[`timings.${stage}`] = ms;
     if (Object.keys(set).length > 0) await this.model.updateOne({ _id: jobId }, { $set: set });
+  }
+
+  /**
+   * Audio seconds and provider requests of a tenant's jobs that finished in [from, to).
+   * (Jobs are counted separately: FerretDB has no $addToSet accumulator.)
+   */
+  async usageForTenant(tenantId: string, from: Date, to: Date): Promise<{ jobs: number; usage: ProviderUsage[] }> {
+    const match = { tenantId, finishedAt: { $gte: from, $lt: to }, 'usage.0': { $exists: true } };
+    const [rows, jobs] = await Promise.all([
+      this.model.aggregate<{ _id: string; audioSeconds: number; requests: number }>([
+        { $match: match },
+        { $unwind: '$usage' },
+        {
+          $group: {
+            _id: '$usage.provider',
+            audioSeconds: { $sum: '$usage.audioSeconds' },
+            requests: { $sum: '$usage.requests' },
+          },
+        },
+      ]),
+      this.model.countDocuments(match),
+    ]);
+    return {
+      jobs,
+      usage: rows
+        .map((row) => ({
+          provider: row._id,
+          audioSeconds: Math.round(row.audioSeconds * 1000) / 1000,
+          requests: row.requests,
+        }))
+        .sort((a, b) => a.provider.localeCompare(b.provider)),
+    };
+  }
+
+  /** Cancels a job whose workflow never started (no workflow will ever write to it). */
+  async cancelQueued(jobId: string): Promise<void> {
+    await this.model.updateOne(
+      { _id: jobId, status: 'queued' },
+      { $set: { status: 'cancelled', finishedAt: new Date() } },
+    );
+  }
+
+  /** Withdraws a job whose workflow never started (nothing else refers to it yet). */
+  async remove(jobId: string): Promise<void> {
+    await this.model.deleteOne({ _id: jobId, status: 'queued' });
   }
 
   /** The tombstone written by DELETE once the job has ended (its workflow no longer writes). */

@@ -1,4 +1,5 @@
 import { UnsupportedMediaError } from './media-errors';
+import { toolMessage } from './probe';
 import { readWavLayout } from './wav';
 import { ProcessFailedError, runProcess } from './run-process';
 
@@ -75,7 +76,7 @@ export async function normalizeAudio(
   } catch (error) {
     if (error instanceof ProcessFailedError) {
       throw new UnsupportedMediaError(
-        `the audio could not be decoded (${error.stderr.trim().split('\n').at(-1) ?? 'ffmpeg failed'})`,
+        `the audio could not be decoded (${toolMessage(error.stderr.trim().split('\n').at(-1) ?? 'ffmpeg failed', input, output)})`,
       );
     }
     throw error;

@@ -116,6 +116,25 @@ export class OutboundPolicy {
     return url;
   }
 
+  /**
+   * The submit-time check: the URL rules plus the addresses its name resolves to now. The connect-time
+   * lookup still applies when the worker fetches (DNS may change in between).
+   */
+  async checkUrl(raw: string): Promise<URL> {
+    const url = this.assertUrlAllowed(raw);
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    if (isIP(host)) return url;
+    await new Promise<void>((resolvePromise, reject) =>
+      this.lookup(host, { all: true }, (error) => {
+        if (!error) return resolvePromise();
+        reject(
+          error instanceof OutboundRefusedError ? error : new OutboundRefusedError(`the host ${host} does not resolve`),
+        );
+      }),
+    );
+    return url;
+  }
+
   /** A `lookup` for http(s).Agent: resolves, then refuses the connection if any answer is forbidden. */
   readonly lookup: LookupFunction = (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {

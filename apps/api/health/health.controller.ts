@@ -1,10 +1,14 @@
 import { Controller, Get } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, MongooseHealthIndicator } from '@nestjs/terminus';
+import { Public } from '../auth/public.decorator';
 import { StorageHealthIndicator } from './storage.health';
 import { TemporalHealthIndicator } from './temporal.health';
 
 const CHECK_TIMEOUT_MS = 1_500;
 
+@ApiExcludeController()
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -1,12 +1,11 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { TemporalClientModule } from '../temporal/temporal-client.module';
 import { HealthController } from './health.controller';
 import { StorageHealthIndicator } from './storage.health';
 import { TemporalHealthIndicator } from './temporal.health';
 
 @Module({
-  imports: [TerminusModule.forRoot({ errorLogStyle: 'json' }), TemporalClientModule],
+  imports: [TerminusModule.forRoot({ errorLogStyle: 'json' })],
   controllers: [HealthController],
   providers: [TemporalHealthIndicator, StorageHealthIndicator],
 })

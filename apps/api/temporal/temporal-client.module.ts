@@ -1,4 +1,4 @@
-import { Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
 import { APP_CONFIG, type AppConfig } from '../../../libs/config';
 
@@ -24,6 +24,7 @@ class TemporalConnectionsCloser implements OnApplicationShutdown {
  * Provides the Temporal `Client`. Connections are lazy, so the API starts (and reports not-ready on
  * /health/ready) while Temporal is still coming up, rather than crash-looping.
  */
+@Global()
 @Module({
   providers: [
     {

@@ -75,6 +75,8 @@ describe('transcriptionJob sources', () => {
     expect(job.status).toBe('failed');
     expect(job.error?.code).toBe(code);
     expect(job.error?.message).toEqual(expect.any(String));
+    // Errors are shown to clients: no server paths in them.
+    expect(job.error?.message).not.toContain(harness.config.storage.dir);
     expect(await harness.storage.size(jobKeys.work(job._id))).toBeUndefined();
   });
 

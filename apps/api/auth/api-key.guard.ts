@@ -1,0 +1,66 @@
+import { HttpStatus, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { InjectConfig, type AppConfig } from '../../../libs/config';
+import { hashApiKey } from '../../../libs/auth/api-key';
+import { ApiError } from '../common/api-error';
+import { RateLimiter } from '../rate-limit/rate-limiter';
+import { ApiKeyResolver } from './api-key.resolver';
+import type { AuthenticatedRequest } from './current-tenant.decorator';
+import { IS_PUBLIC } from './public.decorator';
+
+/** Failed authentications allowed per client address per minute, against key guessing. */
+const FAILED_AUTH_PER_MINUTE = 20;
+
+/** Reads `x-api-key` or `Authorization: Bearer`. */
+export function presentedKey(request: AuthenticatedRequest): string | undefined {
+  const header = request.headers['x-api-key'];
+  if (typeof header === 'string' && header) return header.trim();
+  const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+  return match?.[1];
+}
+
+/**
+ * Authenticates every route not marked @Public: the key's hash must belong to a tenant. Then applies the
+ * per-key rate limit. Failures are rate limited per client address, so keys cannot be guessed quickly.
+ */
+@Injectable()
+export class ApiKeyGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly keys: ApiKeyResolver,
+    private readonly limiter: RateLimiter,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const key = presentedKey(request);
+    const tenantId = key ? await this.keys.tenantOf(key) : undefined;
+    if (!key || !tenantId) {
+      const decision = await this.limiter.hit(`auth-fail:${request.ip ?? 'unknown'}`, FAILED_AUTH_PER_MINUTE, 60_000);
+      if (!decision.allowed) throw this.tooMany(decision.retryAfterMs, 'Too many failed authentication attempts.');
+      throw new ApiError(
+        HttpStatus.UNAUTHORIZED,
+        key ? 'The API key is not valid.' : 'An API key is required: send it as x-api-key or Authorization: Bearer.',
+      );
+    }
+    const decision = await this.limiter.hit(`key:${hashApiKey(key)}`, this.config.http.rateLimitPerMinute, 60_000);
+    if (!decision.allowed) throw this.tooMany(decision.retryAfterMs, 'Rate limit exceeded for this API key.');
+    request.tenant = { id: tenantId };
+    return true;
+  }
+
+  private tooMany(retryAfterMs: number, message: string): ApiError {
+    const retryAfterS = String(Math.max(1, Math.ceil(retryAfterMs / 1000)));
+    return new ApiError(
+      HttpStatus.TOO_MANY_REQUESTS,
+      message,
+      'rate_limited',
+      { retry_after_s: Number(retryAfterS) },
+      {
+        'retry-after': retryAfterS,
+      },
+    );
+  }
+}

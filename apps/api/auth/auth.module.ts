@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { RateLimiter } from '../rate-limit/rate-limiter';
+import { ApiKeyGuard } from './api-key.guard';
+import { ApiKeyResolver } from './api-key.resolver';
+import { DevKeySeeder } from './dev-key.seeder';
+
+/** Every route needs an API key unless marked @Public(); keys are rate limited per key. */
+@Module({
+  providers: [ApiKeyResolver, RateLimiter, DevKeySeeder, { provide: APP_GUARD, useClass: ApiKeyGuard }],
+  exports: [RateLimiter],
+})
+export class AuthModule {}

@@ -1,0 +1,29 @@
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectConfig, type AppConfig } from '../../../libs/config';
+import { ApiKeysRepository } from '../../../libs/db/api-keys.repository';
+import { TenantsRepository } from '../../../libs/db/tenants.repository';
+import { WebhookSecretsRepository } from '../../../libs/db/webhook-secrets.repository';
+import { TenantProvisioner } from '../../../libs/tenants/tenant-provisioner';
+
+/** Outside production, VOXFLOW_DEV_API_KEY becomes a working key of the tenant "dev" (idempotent). */
+@Injectable()
+export class DevKeySeeder implements OnApplicationBootstrap {
+  private readonly logger = new Logger(DevKeySeeder.name);
+
+  constructor(
+    @InjectConfig() private readonly config: AppConfig,
+    private readonly tenants: TenantsRepository,
+    private readonly keys: ApiKeysRepository,
+    private readonly secrets: WebhookSecretsRepository,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.devApiKey) return;
+    await new TenantProvisioner(this.tenants, this.keys, this.secrets).createKey(
+      'dev',
+      this.config.devApiKey,
+      'VOXFLOW_DEV_API_KEY',
+    );
+    this.logger.log('development API key seeded for tenant "dev"');
+  }
+}

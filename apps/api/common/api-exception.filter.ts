@@ -1,0 +1,62 @@
+import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { ApiError, ERROR_CODES } from './api-error';
+
+/**
+ * Every error leaves the API as `{error: {code, message, details?}}` with the right status; unexpected
+ * errors are logged in full and answered with a generic 500 (no stack traces or internals to clients).
+ */
+/** Nest's error bodies carry `message` as a string or, from validation, a list of strings. */
+function messageOf(body: object, fallback: string): string {
+  const message = (body as { message?: unknown }).message;
+  if (typeof message === 'string') return message;
+  if (Array.isArray(message)) return message.map(String).join('; ');
+  return fallback;
+}
+
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ApiExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const response = http.getResponse<Response>();
+    const request = http.getRequest<Request>();
+    if (response.headersSent) return;
+
+    if (exception instanceof ApiError) {
+      for (const [name, value] of Object.entries(exception.headers)) response.setHeader(name, value);
+      response.status(exception.getStatus()).json(exception.getResponse());
+      return;
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const body = exception.getResponse();
+      // Nest maps body-parser's SyntaxError to a 400 whose message is the parser's own.
+      const message =
+        exception.cause instanceof SyntaxError
+          ? 'The request body is not valid JSON.'
+          : typeof body === 'string'
+            ? body
+            : messageOf(body, exception.message);
+      response.status(status).json({ error: { code: ERROR_CODES[status] ?? 'error', message } });
+      return;
+    }
+    // body-parser errors carry a status of their own (malformed JSON → 400, too large → 413).
+    const status = (exception as { status?: number; type?: string }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      const parseError = (exception as { type?: string }).type === 'entity.parse.failed';
+      response.status(status).json({
+        error: {
+          code: ERROR_CODES[status] ?? 'invalid_request',
+          message: parseError ? 'The request body is not valid JSON.' : (exception as Error).message,
+        },
+      });
+      return;
+    }
+    this.logger.error({ err: exception, path: request.url }, 'unhandled error');
+    response
+      .status(HttpStatus.INTERNAL_SERVER_ERROR)
+      .json({ error: { code: 'internal_error', message: 'Something went wrong on our side.' } });
+  }
+}

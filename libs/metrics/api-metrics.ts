@@ -1,0 +1,41 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** The API's Prometheus metrics (scraped at GET /metrics). */
+export class ApiMetrics {
+  readonly registry = new Registry();
+
+  readonly httpDuration = new Histogram({
+    name: 'voxflow_http_request_duration_seconds',
+    help: 'HTTP request latency by route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  readonly jobsSubmitted = new Counter({
+    name: 'voxflow_jobs_submitted_total',
+    help: 'Jobs accepted (202) by source kind',
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  });
+
+  /** Refreshed from MongoDB when scraped (see MetricsService). */
+  readonly jobsByStatus = new Gauge({
+    name: 'voxflow_jobs',
+    help: 'Jobs by status (all tenants)',
+    labelNames: ['status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly liveSessions = new Gauge({
+    name: 'voxflow_live_sessions',
+    help: 'Open live-caption connections by role',
+    labelNames: ['role'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    this.registry.setDefaultLabels({ service: 'api' });
+    collectDefaultMetrics({ register: this.registry });
+  }
+}

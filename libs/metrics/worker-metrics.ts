@@ -1,0 +1,56 @@
+import { createServer, type Server } from 'node:http';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+
+/** The worker's Prometheus metrics, served on WORKER_METRICS_PORT (/metrics). */
+export class WorkerMetrics {
+  readonly registry = new Registry();
+
+  readonly stageDuration = new Histogram({
+    name: 'voxflow_stage_duration_seconds',
+    help: 'Time jobs spent in each pipeline stage (including retries)',
+    labelNames: ['stage'] as const,
+    buckets: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800],
+    registers: [this.registry],
+  });
+
+  readonly providerCalls = new Counter({
+    name: 'voxflow_provider_calls_total',
+    help: 'Provider calls by provider, operation and outcome (ok or an error code)',
+    labelNames: ['provider', 'operation', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly webhookAttempts = new Counter({
+    name: 'voxflow_webhook_attempts_total',
+    help: 'Webhook delivery attempts by outcome (delivered, rejected, unreachable)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly jobsFinished = new Counter({
+    name: 'voxflow_jobs_finished_total',
+    help: 'Jobs that ended, by final status',
+    labelNames: ['status'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    this.registry.setDefaultLabels({ service: 'worker' });
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** A tiny HTTP server for Prometheus; the worker has no other HTTP surface. */
+  serve(port: number, host = '0.0.0.0'): Promise<Server> {
+    const server = createServer((req, res) => {
+      if (req.url !== '/metrics') return void res.writeHead(404).end();
+      this.registry
+        .metrics()
+        .then((body) => res.writeHead(200, { 'content-type': this.registry.contentType }).end(body))
+        .catch(() => res.writeHead(500).end());
+    });
+    return new Promise((resolvePromise, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolvePromise(server));
+    });
+  }
+}

@@ -1,0 +1,241 @@
+import { parse as parseVtt } from 'node-webvtt';
+import { Webhook } from 'standardwebhooks';
+import { startApiHarness, type ApiHarness } from '../support/api-harness';
+import { speechRecording } from '../support/audio-fixtures';
+import { startFileServer, type FileServer } from '../support/file-server';
+import { waitUntil } from '../support/wait-until';
+import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
+
+interface JobBody {
+  id: string;
+  status: string;
+  progress: { percent: number; chunks_done: number; chunks_total: number };
+  error?: { code: string };
+  timings: Record<string, number>;
+  usage: { provider: string; audio_seconds: number }[];
+  webhook?: { deliveries: { event: string; status_code: number; delivered: boolean }[] };
+  deleted_at?: string;
+}
+
+describe('jobs API over HTTP', () => {
+  let api: ApiHarness;
+  let files: FileServer;
+  let receiver: WebhookReceiver;
+  let key: string;
+  let secret: string;
+  let otherKey: string;
+
+  beforeAll(async () => {
+    api = await startApiHarness();
+    files = await startFileServer({ '/talk.mp3': { file: await speechRecording(60) } });
+    receiver = await startWebhookReceiver([200]);
+    ({ key, webhookSecret: secret } = await api.tenant());
+    ({ key: otherKey } = await api.tenant());
+  });
+
+  afterAll(async () => {
+    await receiver?.close();
+    await files?.close();
+    await api?.close();
+  });
+
+  const submit = async (body: object, asKey = key, headers: Record<string, string> = {}) => {
+    const response = await api.call('/v1/jobs', { key: asKey, method: 'POST', json: body, headers });
+    return { status: response.status, body: (await response.json()) as { id: string; error?: { code: string } } };
+  };
+  const getJob = async (id: string, asKey = key) => {
+    const response = await api.call(`/v1/jobs/${id}`, { key: asKey });
+    return { status: response.status, body: (await response.json()) as JobBody };
+  };
+  const waitForStatus = (id: string, statuses: string[]) =>
+    waitUntil(
+      `job ${id} to reach ${statuses.join('/')}`,
+      async () => {
+        const { body } = await getJob(id);
+        return statuses.includes(body.status) && body;
+      },
+      60_000,
+    );
+
+  let completedId: string;
+
+  it('runs a job end to end: 202, progress, transcript in four formats and two languages, signed webhook', async () => {
+    const { status, body } = await submit({
+      audio_url: files.url('/talk.mp3'),
+      translate_to: ['es'],
+      webhook_url: receiver.url,
+      metadata: { ref: 'A-1' },
+    });
+    expect(status).toBe(202);
+    completedId = body.id;
+    const job = await waitForStatus(body.id, ['completed', 'failed']);
+    expect(job).toMatchObject({
+      status: 'completed',
+      progress: { percent: 100 },
+      metadata: { ref: 'A-1' },
+      detected_language: 'en',
+    });
+    expect(job.timings.total).toEqual(expect.any(Number));
+    expect(job.usage).toEqual([
+      { provider: 'openai', audio_seconds: expect.closeTo(60, 0), requests: expect.any(Number) },
+    ]);
+
+    const json = (await (await api.call(`/v1/jobs/${body.id}/transcript`, { key })).json()) as {
+      language: string;
+      segments: unknown[];
+    };
+    expect(json.language).toBe('en');
+    expect(json.segments.length).toBeGreaterThan(3);
+    const text = await api.call(`/v1/jobs/${body.id}/transcript?format=txt&lang=es`, { key });
+    expect(text.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(text.headers.get('content-language')).toBe('es');
+    const srt = await (await api.call(`/v1/jobs/${body.id}/transcript?format=srt`, { key })).text();
+    expect(srt).toMatch(/^1\n\d\d:\d\d:\d\d,\d{3} --> \d\d:\d\d:\d\d,\d{3}\n/);
+    const vtt = await (await api.call(`/v1/jobs/${body.id}/transcript?format=vtt&lang=es`, { key })).text();
+    expect(parseVtt(vtt, { strict: true }).valid).toBe(true);
+    const missing = await api.call(`/v1/jobs/${body.id}/transcript?lang=fr`, { key });
+    expect(missing.status).toBe(404);
+    expect(
+      ((await missing.json()) as { error: { details: { available: string[] } } }).error.details.available.sort(),
+    ).toEqual(['en', 'es']);
+
+    const [delivery] = await receiver.waitFor(1);
+    expect(() => new Webhook(secret).verify(delivery!.body, delivery!.headers as Record<string, string>)).not.toThrow();
+    const withDeliveries = await waitUntil('delivery recorded on the job', async () => {
+      const { body: latest } = await getJob(body.id);
+      return (latest.webhook?.deliveries.length ?? 0) > 0 && latest;
+    });
+    expect(withDeliveries.webhook!.deliveries).toEqual([
+      expect.objectContaining({ event: 'job.completed', status_code: 200, delivered: true }),
+    ]);
+  });
+
+  it('answers 409 for the transcript of a job that has not finished, and for cancelling a finished one', async () => {
+    api.simulator.faults.update({ transcriptions: { latencyMs: 30_000 } });
+    try {
+      const { body } = await submit({ audio_url: files.url('/talk.mp3') });
+      const early = await api.call(`/v1/jobs/${body.id}/transcript`, { key });
+      expect(early.status).toBe(409);
+      expect(((await early.json()) as { error: { code: string } }).error.code).toBe('transcript_not_ready');
+
+      const cancel = await api.call(`/v1/jobs/${body.id}/cancel`, { key, method: 'POST' });
+      expect(cancel.status).toBe(202);
+      expect((await waitForStatus(body.id, ['cancelled', 'completed', 'failed'])).status).toBe('cancelled');
+    } finally {
+      api.simulator.faults.reset();
+    }
+    const again = await api.call(`/v1/jobs/${completedId}/cancel`, { key, method: 'POST' });
+    expect(again.status).toBe(409);
+  });
+
+  it("hides one tenant's jobs from another: read, list, cancel, delete and transcript are all 404", async () => {
+    expect((await getJob(completedId, otherKey)).status).toBe(404);
+    expect((await api.call(`/v1/jobs/${completedId}/transcript`, { key: otherKey })).status).toBe(404);
+    expect((await api.call(`/v1/jobs/${completedId}/cancel`, { key: otherKey, method: 'POST' })).status).toBe(404);
+    expect((await api.call(`/v1/jobs/${completedId}`, { key: otherKey, method: 'DELETE' })).status).toBe(404);
+    const list = (await (await api.call('/v1/jobs', { key: otherKey })).json()) as { data: unknown[] };
+    expect(list.data).toEqual([]);
+    expect((await getJob(completedId)).body.status).toBe('completed');
+  });
+
+  it('lists newest first with cursor pagination and a status filter', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await submit({ audio_url: files.url('/talk.mp3') })).body.id);
+    const first = (await (await api.call('/v1/jobs?limit=2', { key })).json()) as {
+      data: { id: string }[];
+      next_cursor: string;
+    };
+    expect(first.data.map((j) => j.id)).toEqual([ids[2], ids[1]]);
+    const second = (await (await api.call(`/v1/jobs?limit=2&cursor=${first.next_cursor}`, { key })).json()) as {
+      data: { id: string }[];
+    };
+    expect(second.data[0]!.id).toBe(ids[0]);
+    const completed = (await (await api.call('/v1/jobs?status=completed&limit=100', { key })).json()) as {
+      data: { status: string }[];
+    };
+    expect(completed.data.length).toBeGreaterThan(0);
+    expect(completed.data.every((j) => j.status === 'completed')).toBe(true);
+    expect((await api.call('/v1/jobs?cursor=bogus!', { key })).status).toBe(400);
+    expect((await api.call('/v1/jobs?limit=500', { key })).status).toBe(400);
+    for (const id of ids) await waitForStatus(id, ['completed']);
+  });
+
+  it('makes Idempotency-Key submissions produce one job, even 20 at once, and refuses a changed body', async () => {
+    const idempotencyKey = `order-${Date.now()}`;
+    const body = { audio_url: files.url('/talk.mp3'), metadata: { order: 7 } };
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () => submit(body, key, { 'idempotency-key': idempotencyKey })),
+    );
+    expect(responses.map((r) => r.status)).toEqual(Array(20).fill(202));
+    expect(new Set(responses.map((r) => r.body.id)).size).toBe(1);
+    expect(await api.mongo.collection('jobs').countDocuments({ 'metadata.order': 7 })).toBe(1);
+
+    const changed = await submit({ ...body, metadata: { order: 8 } }, key, { 'idempotency-key': idempotencyKey });
+    expect(changed.status).toBe(422);
+    expect(changed.body.error?.code).toBe('idempotency_key_reused');
+    await waitForStatus(responses[0]!.body.id, ['completed']);
+  });
+
+  it('deletes media and transcripts but keeps a tombstone', async () => {
+    const deleted = await api.call(`/v1/jobs/${completedId}`, { key, method: 'DELETE' });
+    expect(deleted.status).toBe(200);
+    expect(await deleted.json()).toEqual({ id: completedId, deleted: true });
+    const { body } = await getJob(completedId);
+    expect(body.deleted_at).toEqual(expect.any(String));
+    expect((await api.call(`/v1/jobs/${completedId}/transcript`, { key })).status).toBe(410);
+    expect(await api.storage.size(`jobs/${completedId}/source`)).toBeUndefined();
+    const list = (await (await api.call('/v1/jobs?limit=100', { key })).json()) as { data: { id: string }[] };
+    expect(list.data.map((j) => j.id)).not.toContain(completedId);
+  });
+
+  it('shows and rotates the webhook secret, keeping the old one during the grace period', async () => {
+    const current = (await (await api.call('/v1/webhooks/secret', { key })).json()) as {
+      secret: string;
+      previous: null;
+    };
+    expect(current).toEqual({ secret, previous: null });
+    const rotated = (await (await api.call('/v1/webhooks/secret/rotate', { key, method: 'POST' })).json()) as {
+      secret: string;
+      previous: string;
+    };
+    expect(rotated.secret).toMatch(/^whsec_/);
+    expect(rotated.secret).not.toBe(secret);
+    expect(rotated.previous).toBe(secret);
+  });
+
+  it('reports usage per provider and translates text synchronously', async () => {
+    const usage = (await (await api.call('/v1/usage', { key })).json()) as {
+      jobs: number;
+      providers: { provider: string; audio_seconds: number }[];
+    };
+    expect(usage.jobs).toBeGreaterThan(0);
+    expect(usage.providers).toEqual([
+      expect.objectContaining({ provider: 'openai', audio_seconds: expect.any(Number) }),
+    ]);
+    expect((await api.call('/v1/usage?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z', { key })).status).toBe(400);
+
+    const translated = await api.call('/v1/translations', {
+      key,
+      method: 'POST',
+      json: { text: 'Hello world.\nThe team is ready.', target_language: 'es' },
+    });
+    expect(translated.status).toBe(200);
+    expect(await translated.json()).toEqual({
+      text: 'Hola mundo.\nEl equipo es listo.',
+      target_language: 'es',
+      source_language: null,
+      provider: 'openai',
+      simulated: true,
+    });
+    expect(
+      (await api.call('/v1/translations', { key, method: 'POST', json: { text: 'x', target_language: 'zz' } })).status,
+    ).toBe(400);
+  });
+
+  it('exposes Prometheus metrics for requests and jobs', async () => {
+    const metrics = await (await api.call('/metrics')).text();
+    expect(metrics).toMatch(/voxflow_http_request_duration_seconds_count\{[^}]*route="\/v1\/jobs\/:id"/);
+    expect(metrics).toMatch(/voxflow_jobs\{status="completed"[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/voxflow_jobs_submitted_total\{source="url"[^}]*\} [1-9]/);
+  });
+});
