@@ -3,6 +3,7 @@ import { createDownloadActivities } from './download.activity';
 import { createJobRecordActivities } from './job-record.activity';
 import { createMediaActivities } from './media.activity';
 import { createMergeActivities } from './merge.activity';
+import { createRetentionActivities } from './retention.activity';
 import { createStoreActivities } from './store.activity';
 import { createTranscribeActivities } from './transcribe.activity';
 import { createTranslateActivities } from './translate.activity';
@@ -32,6 +33,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createTranslateActivities(deps),
     ...createStoreActivities(deps),
     ...createWebhookActivities(deps),
+    ...createRetentionActivities(deps),
   };
 }
 

@@ -3,6 +3,7 @@ import type { SttProviderName } from '../libs/contracts/job';
 import type { ActivityDeps } from './activity-deps';
 import { classify } from './failures';
 import { keepHeartbeating } from './heartbeat';
+import { countedProviderCall } from './provider-call-metrics';
 import { waitingOutRateLimits } from './rate-limit-wait';
 import type { AudioChunk } from './media.activity';
 
@@ -30,7 +31,8 @@ export function createTranscribeActivities({
   providers,
   chunks,
   storage,
-}: Pick<ActivityDeps, 'providers' | 'chunks' | 'storage'>) {
+  metrics,
+}: Pick<ActivityDeps, 'providers' | 'chunks' | 'storage' | 'metrics'>) {
   return {
     async transcribeChunk({ jobId, chunk, provider, language }: TranscribeChunkInput): Promise<TranscribedChunk> {
       const stored = await chunks.find(jobId, chunk.index);
@@ -47,11 +49,13 @@ export function createTranscribeActivities({
       try {
         const stt = providers.stt(provider);
         const result = await waitingOutRateLimits(() =>
-          stt.transcribe({
-            filePath: storage.path(chunk.storageKey),
-            language,
-            signal: Context.current().cancellationSignal,
-          }),
+          countedProviderCall(metrics, { provider, operation: 'transcribe' }, () =>
+            stt.transcribe({
+              filePath: storage.path(chunk.storageKey),
+              language,
+              signal: Context.current().cancellationSignal,
+            }),
+          ),
         );
         await chunks.save({
           jobId,

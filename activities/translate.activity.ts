@@ -6,6 +6,7 @@ import { TranscriptStore } from '../libs/transcripts/transcript-store';
 import type { ActivityDeps } from './activity-deps';
 import { classify, permanent, transient } from './failures';
 import { throttledHeartbeat } from './heartbeat';
+import { countedProviderCall } from './provider-call-metrics';
 import { waitingOutRateLimits } from './rate-limit-wait';
 
 export interface TranslateTranscriptInput {
@@ -47,7 +48,8 @@ export function createTranslateActivities({
   providers,
   transcripts,
   storage,
-}: Pick<ActivityDeps, 'providers' | 'transcripts' | 'storage'>) {
+  metrics,
+}: Pick<ActivityDeps, 'providers' | 'transcripts' | 'storage' | 'metrics'>) {
   const store = new TranscriptStore(transcripts, storage);
   return {
     async translateTranscript(input: TranslateTranscriptInput): Promise<TranslatedTranscript> {
@@ -65,7 +67,9 @@ export function createTranslateActivities({
         const translateRange = async (start: number, end: number, retriesLeft = 1): Promise<void> => {
           try {
             const result = await waitingOutRateLimits(() =>
-              translator.translate({ lines: lines.slice(start, end), targetLanguage, sourceLanguage, signal }),
+              countedProviderCall(metrics, { provider: input.provider, operation: 'translate' }, () =>
+                translator.translate({ lines: lines.slice(start, end), targetLanguage, sourceLanguage, signal }),
+              ),
             );
             simulated ||= result.simulated;
             await transcripts.savePart({

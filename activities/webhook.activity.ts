@@ -34,8 +34,10 @@ export function webhookRetryDelayMs(attempt: number, random = Math.random): numb
  * One Standard Webhooks delivery attempt. The body is frozen on the first attempt; each attempt is
  * recorded; 2xx within 15 s is delivered, 410 stops for good, anything else retries with backoff and jitter.
  */
-export function createWebhookActivities(deps: Pick<ActivityDeps, 'http' | 'jobs' | 'webhooks' | 'secrets' | 'config'>) {
-  const { http, jobs, webhooks, secrets, config } = deps;
+export function createWebhookActivities(
+  deps: Pick<ActivityDeps, 'http' | 'jobs' | 'webhooks' | 'secrets' | 'config' | 'metrics'>,
+) {
+  const { http, jobs, webhooks, secrets, config, metrics } = deps;
   return {
     async deliverWebhook(input: DeliverWebhookInput): Promise<WebhookDelivered> {
       const { attempt } = Context.current().info;
@@ -82,12 +84,14 @@ export function createWebhookActivities(deps: Pick<ActivityDeps, 'http' | 'jobs'
         statusCode = response.status;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
+        metrics.webhookAttempts.inc({ outcome: 'unreachable' });
         await record({ error: message, delivered: false });
         if (error instanceof OutboundRefusedError) throw permanent('webhook_refused', message);
         throw transient('webhook_unreachable', message, webhookRetryDelayMs(attempt));
       }
 
       const delivered = statusCode >= 200 && statusCode < 300;
+      metrics.webhookAttempts.inc({ outcome: delivered ? 'delivered' : 'rejected' });
       await record({ statusCode, delivered });
       if (delivered) return { attempt, statusCode };
       if (statusCode === 410) throw permanent('webhook_gone', 'the receiver answered 410 Gone: no more attempts');

@@ -61,3 +61,10 @@ export const WEBHOOK_DELIVERY: ActivityOptions = {
   scheduleToCloseTimeout: '30 hours',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '1 hour', maximumAttempts: 45 },
 };
+
+/** Retention and reconciliation: batches of idempotent deletes, heartbeating per batch. */
+export const MAINTENANCE: ActivityOptions = {
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '2 minutes',
+  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 5 },
+};

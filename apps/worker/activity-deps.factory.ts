@@ -1,11 +1,14 @@
 import type { Connection } from 'mongoose';
 import type { ActivityDeps } from '../../activities';
 import type { AppConfig } from '../../libs/config';
+import { IdempotencyKeysRepository } from '../../libs/db/idempotency-keys.repository';
 import { JobChunksRepository } from '../../libs/db/job-chunks.repository';
 import { JobsRepository } from '../../libs/db/jobs.repository';
+import { MaintenanceRepository } from '../../libs/db/maintenance.repository';
 import { TranscriptsRepository } from '../../libs/db/transcripts.repository';
 import { WebhookSecretsRepository } from '../../libs/db/webhook-secrets.repository';
 import { WebhooksRepository } from '../../libs/db/webhooks.repository';
+import { WorkerMetrics } from '../../libs/metrics/worker-metrics';
 import { GuardedHttpClient } from '../../libs/net/guarded-http';
 import { OutboundPolicy } from '../../libs/net/outbound-policy';
 import { ProviderRegistry } from '../../libs/providers/provider-registry';
@@ -23,6 +26,9 @@ export async function buildActivityDeps(config: AppConfig, connection: Connectio
     transcripts: new TranscriptsRepository(connection),
     webhooks: new WebhooksRepository(connection),
     secrets: new WebhookSecretsRepository(connection),
+    metrics: new WorkerMetrics(),
+    idempotency: new IdempotencyKeysRepository(connection),
+    maintenance: new MaintenanceRepository(connection),
   };
   await Promise.all([
     deps.jobs.init(),

@@ -1,10 +1,12 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import { NativeConnection, Worker } from '@temporalio/worker';
+import type { Server } from 'node:http';
 import type { Connection } from 'mongoose';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { InjectConfig, type AppConfig } from '../../libs/config';
 import { buildActivityDeps } from './activity-deps.factory';
+import { ensureRetentionSchedule } from './retention-schedule';
 import { workflowSource } from './workflow-source';
 
 /**
@@ -17,6 +19,7 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
   private worker?: Worker;
   private running?: Promise<void>;
   private deps?: ActivityDeps;
+  private metricsServer?: Server;
 
   constructor(
     @InjectConfig() private readonly config: AppConfig,
@@ -36,6 +39,9 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
       maxConcurrentActivityTaskExecutions: 64,
     });
     this.running = this.worker.run();
+    await ensureRetentionSchedule(this.config);
+    if (this.config.worker.metricsPort > 0)
+      this.metricsServer = await deps.metrics.serve(this.config.worker.metricsPort);
   }
 
   /** Settles when the worker stops: after shutdown, or with the error that killed it. */
@@ -52,5 +58,6 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
     await this.running?.catch(() => undefined);
     await this.connection?.close();
     this.deps?.http.destroy();
+    this.metricsServer?.close();
   }
 }

@@ -60,12 +60,16 @@ export const envSchema = z
     AUTH_ISSUER: z.string().min(1).optional(),
     AUTH_AUDIENCE: z.string().min(1).optional(),
     CORS_ORIGINS: commaList,
+    /** The worker serves Prometheus metrics on this port (0 turns it off). */
+    WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
     /** Requests per minute per API key (Redis-backed when REDIS_URL is set). */
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
     /** Source media and chunks are deleted this long after a job ends. */
     MEDIA_RETENTION_HOURS: z.coerce.number().int().positive().default(72),
     /** Transcripts are deleted this many days after a job ends; 0 keeps them. */
     TRANSCRIPT_RETENTION_DAYS: z.coerce.number().int().min(0).default(0),
+    /** How often the retention schedule runs; 0: this worker creates no schedule. */
+    RETENTION_SWEEP_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(60),
     /** Base of the links in API answers and webhooks (default http://127.0.0.1:PORT). */
     PUBLIC_BASE_URL: optionalUrl,
     /** Temporal Web UI, for `links.temporal_ui` (default: the local dev server's UI). */

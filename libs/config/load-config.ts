@@ -19,7 +19,8 @@ export interface AppConfig {
     deepgram: ProviderCredentials;
     deepseek: ProviderCredentials;
   };
-  retention: { mediaHours: number; transcriptDays: number };
+  retention: { mediaHours: number; transcriptDays: number; sweepIntervalMinutes: number };
+  worker: { metricsPort: number };
   /** Absolute path where media, chunks and large transcripts are kept. */
   storage: { dir: string; maxUploadBytes: number };
   /** Seeds an API key for local development; ignored in production. */
@@ -62,7 +63,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${env.PORT}`).replace(/\/+$/, ''),
       rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     },
-    retention: { mediaHours: env.MEDIA_RETENTION_HOURS, transcriptDays: env.TRANSCRIPT_RETENTION_DAYS },
+    retention: {
+      mediaHours: env.MEDIA_RETENTION_HOURS,
+      transcriptDays: env.TRANSCRIPT_RETENTION_DAYS,
+      sweepIntervalMinutes: env.RETENTION_SWEEP_INTERVAL_MINUTES,
+    },
+    worker: { metricsPort: env.WORKER_METRICS_PORT },
     mongodb: { uri: env.MONGODB_URI },
     temporal: {
       address: env.TEMPORAL_ADDRESS,

@@ -115,6 +115,24 @@ export class JobsRepository {
     };
   }
 
+  /** Ids of jobs that ended in [from, to), oldest first (retention walks this window by window). */
+  async finishedBetween(from: Date, to: Date, limit: number): Promise<{ _id: string; finishedAt: Date }[]> {
+    const rows = await this.model
+      .find({ finishedAt: { $gte: from, $lt: to } }, { _id: 1, finishedAt: 1 })
+      .sort({ finishedAt: 1 })
+      .limit(limit)
+      .lean();
+    return rows.map((row) => ({ _id: row._id, finishedAt: row.finishedAt! }));
+  }
+
+  /** Jobs stored as queued before `before`: their workflow may never have started. */
+  async queuedBefore(before: Date, limit: number): Promise<JobDocument[]> {
+    return this.model
+      .find({ status: 'queued', createdAt: { $lt: before } })
+      .limit(limit)
+      .lean();
+  }
+
   /** Cancels a job whose workflow never started (no workflow will ever write to it). */
   async cancelQueued(jobId: string): Promise<void> {
     await this.model.updateOne(

@@ -51,7 +51,7 @@ export class DeepgramSttProvider implements SpeechToTextProvider {
           createReadStream(request.filePath),
           {
             model: this.model,
-            language: request.language,
+            language: request.language ?? undefined,
             detect_language: request.language ? undefined : true,
             punctuate: true,
             smart_format: true,

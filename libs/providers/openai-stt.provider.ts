@@ -53,7 +53,7 @@ export class OpenAiSttProvider implements SpeechToTextProvider {
           {
             file: createReadStream(request.filePath),
             model: this.model,
-            language: request.language,
+            language: request.language ?? undefined,
             response_format: 'verbose_json',
             timestamp_granularities: ['segment', 'word'],
           },

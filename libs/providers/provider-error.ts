@@ -72,7 +72,12 @@ export function classifyHttpFailure(
 
 /** A call that never got an HTTP answer (refused, reset, timed out) is worth retrying. */
 export function networkFailure(provider: string, error: unknown): ProviderError {
-  const detail = error instanceof Error ? error.message : String(error);
+  // SDKs wrap the socket error ("Connection error." → "fetch failed" → ECONNREFUSED): name the root cause.
+  let root = error as { cause?: unknown; code?: string; message?: string } | undefined;
+  while (root?.cause && typeof root.cause === 'object') root = root.cause as typeof root;
+  const base = error instanceof Error ? error.message : String(error);
+  const rootText = root && root !== error ? [root.code, root.message].filter(Boolean).join(': ') : '';
+  const detail = rootText ? `${base} (${rootText})` : base;
   return new ProviderError(JOB_ERROR_CODES.providerUnavailable, `${provider} unreachable: ${detail}`, {
     provider,
     retryable: true,

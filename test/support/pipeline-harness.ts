@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Client, Connection as TemporalConnection, WorkflowFailedError } from '@temporalio/client';
 import mongoose, { type Connection } from 'mongoose';
-import { startJobWorkflow } from '../../apps/api/jobs/start-job-workflow';
+import { startJobWorkflow } from '../../libs/jobs/start-job-workflow';
 import { createProviderSimulator, type ProviderSimulator } from '../../apps/simulator/simulator-server';
 import { WorkerModule } from '../../apps/worker/worker.module';
 import type { AppConfig } from '../../libs/config';

@@ -40,6 +40,9 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
     REDIS_URL: infra.redisUrl,
     TEMPORAL_TASK_QUEUE: `test-${suffix}`,
     STORAGE_DIR: mkdtempSync(join(tmpdir(), 'voxflow-storage-')),
+    // Tests run several workers; none needs its own metrics port.
+    WORKER_METRICS_PORT: '0',
+    RETENTION_SWEEP_INTERVAL_MINUTES: '0',
     ...overrides,
   };
 }

@@ -15,7 +15,7 @@ import { validateInput } from '../common/validation';
 import { CreateJobDto } from './create-job.dto';
 import { JobPresenter } from './job.presenter';
 import { multipartFieldsToBody, requestFingerprint, toJobInput } from './job-request';
-import { startJobWorkflow } from './start-job-workflow';
+import { startJobWorkflow } from '../../../libs/jobs/start-job-workflow';
 import { receiveUpload } from './upload-receiver';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;

@@ -10,6 +10,8 @@ import { speechRecording } from '../../support/audio-fixtures';
 import { recordHistoryIfAsked } from '../../support/histories';
 import { startFileServer, type FileServer } from '../../support/file-server';
 import { startPipelineHarness, type PipelineHarness } from '../../support/pipeline-harness';
+import { freePort } from '../../support/test-env';
+import { waitUntil } from '../../support/wait-until';
 import { startWebhookReceiver, type WebhookReceiver } from '../../support/webhook-receiver';
 
 function expectCueRules(cues: { start: number; end: number; text: string }[]) {
@@ -27,9 +29,11 @@ describe('transcriptionJob: happy path', () => {
   let harness: PipelineHarness;
   let files: FileServer;
   let receiver: WebhookReceiver;
+  let metricsPort: number;
 
   beforeAll(async () => {
-    harness = await startPipelineHarness();
+    metricsPort = await freePort();
+    harness = await startPipelineHarness({ WORKER_METRICS_PORT: String(metricsPort) });
     files = await startFileServer({ '/talk.mp3': { file: await speechRecording(180) } });
     receiver = await startWebhookReceiver([200]);
   });
@@ -129,5 +133,21 @@ describe('transcriptionJob: happy path', () => {
     const attempts = await harness.webhooks.attemptsForJob(jobId);
     expect(attempts).toEqual([expect.objectContaining({ attempt: 1, statusCode: 200, delivered: true })]);
     await recordHistoryIfAsked(harness.client, jobId, 'transcription-job.completed');
+
+    // The worker's Prometheus endpoint counted what happened.
+    const metrics = await waitUntil('webhook attempt counted', async () => {
+      const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      return /voxflow_webhook_attempts_total\{[^}]*outcome="delivered"[^}]*\} 1\n/.test(text) && text;
+    });
+    expect(metrics).toMatch(/voxflow_stage_duration_seconds_count\{[^}]*stage="transcribing"[^}]*\} 1\n/);
+    expect(metrics).toMatch(
+      new RegExp(
+        `voxflow_provider_calls_total\\{provider="openai",operation="transcribe",outcome="ok"[^}]*\\} ${job.progress.chunksTotal}\n`,
+      ),
+    );
+    expect(metrics).toMatch(
+      /voxflow_provider_calls_total\{provider="openai",operation="translate",outcome="ok"[^}]*\} [1-9]/,
+    );
+    expect(metrics).toMatch(/voxflow_jobs_finished_total\{[^}]*status="completed"[^}]*\} 1\n/);
   });
 });

@@ -1,9 +1,9 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
-import type { AppConfig } from '../../../libs/config';
-import { PRIORITY_KEY, type TranscriptionJobInput } from '../../../libs/contracts/job';
-import { SEARCH_ATTRIBUTES } from '../../../libs/contracts/temporal';
-import { transcriptionJob } from '../../../workflows/transcription-job.workflow';
+import type { AppConfig } from '../config';
+import { PRIORITY_KEY, type TranscriptionJobInput } from '../contracts/job';
+import { SEARCH_ATTRIBUTES } from '../contracts/temporal';
+import type { transcriptionJob } from '../../workflows/transcription-job.workflow';
 
 /**
  * Starts (or finds) the workflow of a stored job. Idempotent: workflow id = job id, a running one is
@@ -18,7 +18,7 @@ export async function startJobWorkflow(
   memo: { source: string; metadata?: Record<string, unknown> },
 ): Promise<{ started: boolean }> {
   try {
-    await client.workflow.start(transcriptionJob, {
+    await client.workflow.start<typeof transcriptionJob>('transcriptionJob', {
       workflowId: input.jobId,
       taskQueue: config.temporal.taskQueue,
       args: [input],

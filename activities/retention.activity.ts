@@ -1,0 +1,82 @@
+import { Context } from '@temporalio/activity';
+import { jobInputFromRecord } from '../libs/jobs/job-input';
+import { startJobWorkflow } from '../libs/jobs/start-job-workflow';
+import { jobKeys } from '../libs/storage/local-storage';
+import type { ActivityDeps } from './activity-deps';
+
+const HOUR_MS = 3_600_000;
+const BATCH = 500;
+/** Idempotency keys are promised for at least 24 h; an hour more covers clock skew between hosts. */
+const IDEMPOTENCY_KEY_TTL_MS = 25 * HOUR_MS;
+/** A job still `queued` this long after creation has no workflow (the API died between insert and start). */
+const STRANDED_AFTER_MS = 2 * 60_000;
+
+type RetentionDeps = Pick<
+  ActivityDeps,
+  'config' | 'jobs' | 'chunks' | 'transcripts' | 'storage' | 'idempotency' | 'maintenance'
+>;
+
+/**
+ * What the hourly retention schedule does. Each task walks the jobs that ended since its checkpoint,
+ * oldest first, in batches; every removal is idempotent, so a crash mid-batch only repeats harmless work.
+ */
+export function createRetentionActivities(deps: RetentionDeps) {
+  const { config, jobs, chunks, transcripts, storage, idempotency, maintenance } = deps;
+
+  async function sweep(task: string, cutoff: Date, remove: (jobId: string) => Promise<void>): Promise<number> {
+    let from = await maintenance.checkpoint(task);
+    let removed = 0;
+    for (;;) {
+      const batch = await jobs.finishedBetween(from, cutoff, BATCH);
+      for (const job of batch) await remove(job._id);
+      removed += batch.length;
+      Context.current().heartbeat({ task, removed });
+      if (batch.length < BATCH) break;
+      from = batch.at(-1)!.finishedAt;
+    }
+    await maintenance.advance(task, cutoff);
+    return removed;
+  }
+
+  return {
+    /** Source media of jobs that ended more than MEDIA_RETENTION_HOURS ago. */
+    async removeExpiredMedia(): Promise<number> {
+      const cutoff = new Date(Date.now() - config.retention.mediaHours * HOUR_MS);
+      return sweep('media', cutoff, async (jobId) => {
+        await storage.remove(jobKeys.source(jobId));
+        await storage.remove(jobKeys.work(jobId));
+      });
+    },
+
+    /** Transcripts of jobs that ended more than TRANSCRIPT_RETENTION_DAYS ago (0 keeps them). */
+    async removeExpiredTranscripts(): Promise<number> {
+      if (config.retention.transcriptDays === 0) return 0;
+      const cutoff = new Date(Date.now() - config.retention.transcriptDays * 24 * HOUR_MS);
+      return sweep('transcripts', cutoff, async (jobId) => {
+        await Promise.all([
+          transcripts.removeForJob(jobId),
+          chunks.removeForJob(jobId),
+          storage.remove(`${jobKeys.root(jobId)}/transcripts`),
+        ]);
+      });
+    },
+
+    async removeExpiredIdempotencyKeys(): Promise<number> {
+      return idempotency.deleteOlderThan(new Date(Date.now() - IDEMPOTENCY_KEY_TTL_MS));
+    },
+
+    /** Starts the workflow of jobs that were stored but never started (idempotent: workflow id = job id). */
+    async restartStrandedJobs(): Promise<number> {
+      let started = 0;
+      for (const job of await jobs.queuedBefore(new Date(Date.now() - STRANDED_AFTER_MS), BATCH)) {
+        const input = jobInputFromRecord(job);
+        const source = job.source.url ?? job.source.filename ?? 'upload';
+        if (
+          (await startJobWorkflow(Context.current().client, config, input, { source, metadata: job.metadata })).started
+        )
+          started++;
+      }
+      return started;
+    },
+  };
+}
