@@ -74,7 +74,7 @@ export function classifyHttpFailure(
 export function networkFailure(provider: string, error: unknown): ProviderError {
   // SDKs wrap the socket error ("Connection error." → "fetch failed" → ECONNREFUSED): name the root cause.
   let root = error as { cause?: unknown; code?: string; message?: string } | undefined;
-  while (root?.cause && typeof root.cause === 'object') root = root.cause as typeof root;
+  while (root?.cause && typeof root.cause === 'object') root = root.cause;
   const base = error instanceof Error ? error.message : String(error);
   const rootText = root && root !== error ? [root.code, root.message].filter(Boolean).join(': ') : '';
   const detail = rootText ? `${base} (${rootText})` : base;
