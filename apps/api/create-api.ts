@@ -67,7 +67,10 @@ function requestLogging(logger: Logger) {
       const jobId = request.params?.id;
       return { tenant: request.tenant?.id, ...(jobId ? { job_id: jobId } : {}) };
     },
-    serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }) },
+    serializers: {
+      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
   });
 }
 

@@ -1,3 +1,5 @@
+import pino from 'pino';
+import { Writable } from 'node:stream';
 import { startApiHarness, type ApiHarness } from '../support/api-harness';
 import { speechRecording } from '../support/audio-fixtures';
 import { startFileServer, type FileServer } from '../support/file-server';
@@ -6,9 +8,19 @@ describe('API contract: authentication and input validation', () => {
   let api: ApiHarness;
   let files: FileServer;
   let key: string;
+  const devKey = `vfk_${'d'.repeat(40)}`;
+  const logLines: Record<string, unknown>[] = [];
 
   beforeAll(async () => {
-    api = await startApiHarness();
+    // The API's real JSON logs, captured, so the test can read what ops would read.
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString().split('\n').filter(Boolean))
+          logLines.push(JSON.parse(line) as Record<string, unknown>);
+        done();
+      },
+    });
+    api = await startApiHarness({ VOXFLOW_DEV_API_KEY: devKey }, { logger: pino({ level: 'info' }, sink) });
     files = await startFileServer({ '/talk.mp3': { file: await speechRecording(20) } });
     ({ key } = await api.tenant());
   });
@@ -36,6 +48,27 @@ describe('API contract: authentication and input validation', () => {
     it('accepts the key as x-api-key or as a Bearer token', async () => {
       expect((await api.call('/v1/jobs', { key })).status).toBe(200);
       expect((await api.call('/v1/jobs', { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
+    });
+
+    it('seeds VOXFLOW_DEV_API_KEY as a working key outside production', async () => {
+      expect((await api.call('/v1/jobs', { key: devKey })).status).toBe(200);
+    });
+
+    it('logs each request as JSON with its request id, tenant and job id', async () => {
+      const tenant = await api.tenant();
+      const response = await api.call('/v1/jobs/job_00000000000000000000000000', {
+        key: tenant.key,
+        headers: { 'x-request-id': 'req-log-check' },
+      });
+      expect(response.status).toBe(404);
+      expect(response.headers.get('x-request-id')).toBe('req-log-check');
+      const line = logLines.find((entry) => (entry.req as { id?: string } | undefined)?.id === 'req-log-check');
+      expect(line).toMatchObject({
+        tenant: tenant.tenantId,
+        job_id: 'job_00000000000000000000000000',
+        res: { statusCode: 404 },
+      });
+      expect(JSON.stringify(logLines)).not.toContain(tenant.key);
     });
 
     it('leaves health, metrics and docs public', async () => {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createApi } from '../../apps/api/create-api';
 import { ApiKeysRepository } from '../../libs/db/api-keys.repository';
 import { TenantsRepository } from '../../libs/db/tenants.repository';
-import { createLogger } from '../../libs/logging';
+import { createLogger, type Logger } from '../../libs/logging';
 import { TenantProvisioner, type ProvisionedKey } from '../../libs/tenants/tenant-provisioner';
 import { startPipelineHarness, type PipelineHarness } from './pipeline-harness';
 import { uniqueSuffix } from './test-env';
@@ -18,9 +18,12 @@ export interface ApiHarness extends PipelineHarness {
 }
 
 /** The real API listening on a port, with the worker and the provider simulator behind it. */
-export async function startApiHarness(overrides: Record<string, string> = {}): Promise<ApiHarness> {
+export async function startApiHarness(
+  overrides: Record<string, string> = {},
+  options: { logger?: Logger } = {},
+): Promise<ApiHarness> {
   const pipeline = await startPipelineHarness(overrides);
-  const app = await createApi(pipeline.config, createLogger('api-test', 'silent'));
+  const app = await createApi(pipeline.config, options.logger ?? createLogger('api-test', 'silent'));
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const provisioner = new TenantProvisioner(

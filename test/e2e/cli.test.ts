@@ -1,0 +1,76 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { startApiHarness, type ApiHarness } from '../support/api-harness';
+import { speechRecording } from '../support/audio-fixtures';
+
+const CLI = join(__dirname, '..', '..', 'dist', 'apps', 'cli', 'main.js');
+
+describe('voxflow CLI against the running API', () => {
+  let api: ApiHarness;
+  let key: string;
+
+  beforeAll(async () => {
+    api = await startApiHarness();
+  });
+
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  const cli = (args: string[], env: Record<string, string> = {}) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolvePromise) => {
+      execFile(
+        process.execPath,
+        [CLI, ...args],
+        {
+          env: { PATH: process.env.PATH ?? '', VOXFLOW_API_URL: api.baseUrl, VOXFLOW_API_KEY: key ?? '', ...env },
+          timeout: 90_000,
+        },
+        (error, stdout, stderr) => resolvePromise({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+
+  it('creates a key, submits a file with --wait, and reads status, list and transcripts', async () => {
+    const created = await cli(['keys', 'create', '--tenant', `cli-${Date.now()}`, '--json'], {
+      MONGODB_URI: api.config.mongodb.uri,
+    });
+    expect(created.code).toBe(0);
+    const keys = JSON.parse(created.stdout) as { tenant: string; key: string; webhook_secret: string };
+    expect(keys).toEqual({
+      tenant: expect.stringMatching(/^cli-/),
+      key: expect.stringMatching(/^vfk_[A-Za-z0-9]{40}$/),
+      webhook_secret: expect.stringMatching(/^whsec_/),
+    });
+    key = keys.key;
+
+    const submitted = await cli(['submit', await speechRecording(30), '--translate', 'es', '--wait']);
+    expect(submitted.code).toBe(0);
+    expect(submitted.stdout).toMatch(/status\s+completed \(done, 100%\)/);
+    expect(submitted.stderr).toMatch(/submitted job_/);
+    expect(submitted.stderr).toMatch(/100% done/);
+    const jobId = /job\s+(job_\w+)/.exec(submitted.stdout)![1]!;
+
+    const status = await cli(['status', jobId, '--json']);
+    expect(JSON.parse(status.stdout)).toMatchObject({ id: jobId, status: 'completed' });
+    const list = await cli(['list', '--status', 'completed']);
+    expect(list.stdout).toContain(jobId);
+    const srt = await cli(['transcript', jobId, '--format', 'srt', '--lang', 'es']);
+    expect(srt.code).toBe(0);
+    expect(srt.stdout).toMatch(/^1\n00:00:\d\d,\d{3} --> /);
+  });
+
+  it("prints the API's message and exits non-zero on errors", async () => {
+    const cancelFinished = await cli(['list', '--limit', '1', '--json']);
+    const [job] = (JSON.parse(cancelFinished.stdout) as { data: { id: string }[] }).data;
+    const refused = await cli(['cancel', job!.id]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/The job already ended \(completed\)\. \(job_finished\)/);
+
+    const badKey = await cli(['list'], { VOXFLOW_API_KEY: `vfk_${'z'.repeat(40)}` });
+    expect(badKey.code).toBe(1);
+    expect(badKey.stderr).toMatch(/The API key is not valid\. \(unauthorized\)/);
+    const usage = await cli(['frobnicate']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/unknown command "frobnicate"/);
+  });
+});
