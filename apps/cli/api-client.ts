@@ -5,7 +5,7 @@ import { basename } from 'node:path';
 function formValue(value: unknown): string {
   if (Array.isArray(value)) return value.join(',');
   if (typeof value === 'object' && value !== null) return JSON.stringify(value);
-  return String(value as string | number | boolean);
+  return String(value);
 }
 
 /** A failed API call, carrying the API's own error code and message for the user. */
