@@ -1,4 +1,3 @@
-
 import { isPortOpen } from './probes';
 
 export const SIMULATOR_PORT = 4010;
@@ -51,4 +50,3 @@ export const SANDBOX_BANNER =
   'SANDBOX MODE: no OPENAI_API_KEY or DEEPGRAM_API_KEY is set, so providers are the local simulator.\n' +
   '  Transcripts and translations are SIMULATED (deterministic words from the audio, not real speech recognition).\n' +
   '  Set OPENAI_API_KEY (and/or DEEPGRAM_API_KEY, DEEPSEEK_API_KEY) to use real providers.';
-
