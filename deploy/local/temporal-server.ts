@@ -66,9 +66,14 @@ export async function ensureTemporalDevServer(options: TemporalServerOptions): P
     dbFile,
     '--log-level',
     'warn',
-    // Task-queue priority (a job's `priority`) needs the new matcher on Temporal 1.29.
+    // Task-queue priority (a job's `priority`) needs the new matcher on Temporal 1.29. Priority holds within
+    // a partition; one partition per queue makes it exact on this single-node server.
     '--dynamic-config-value',
     'matching.useNewMatcher=true',
+    '--dynamic-config-value',
+    'matching.numTaskqueueReadPartitions=1',
+    '--dynamic-config-value',
+    'matching.numTaskqueueWritePartitions=1',
     ...ALL_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${DEV_SERVER_TYPE[key.type]}`]),
   ]);
   await waitUntilServing(address, options.namespace, options.readyTimeoutMs ?? 120_000, () => proc.exitReason());

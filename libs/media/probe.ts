@@ -34,9 +34,7 @@ export async function probeMedia(path: string, signal?: AbortSignal): Promise<Me
     output = JSON.parse(stdout) as FfprobeOutput;
   } catch (error) {
     if (error instanceof ProcessFailedError) {
-      throw new UnsupportedMediaError(
-        `not a readable audio or video file (${error.stderr.trim().split('\n')[0] ?? 'ffprobe failed'})`,
-      );
+      throw new UnsupportedMediaError(`not a readable audio or video file (${toolMessage(error.stderr, path)})`);
     }
     throw error;
   }

@@ -6,6 +6,10 @@ import { ApiError, ERROR_CODES } from './api-error';
  * Every error leaves the API as `{error: {code, message, details?}}` with the right status; unexpected
  * errors are logged in full and answered with a generic 500 (no stack traces or internals to clients).
  */
+function isHealthCheckResult(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && 'status' in body && 'details' in body && 'info' in body;
+}
+
 /** Nest's error bodies carry `message` as a string or, from validation, a list of strings. */
 function messageOf(body: object, fallback: string): string {
   const message = (body as { message?: unknown }).message;
@@ -32,6 +36,11 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const body = exception.getResponse();
+      // Health checks answer with Terminus's own documented body ({status, info, error, details}).
+      if (isHealthCheckResult(body)) {
+        response.status(status).json(body);
+        return;
+      }
       // Nest maps body-parser's SyntaxError to a 400 whose message is the parser's own.
       const message =
         exception.cause instanceof SyntaxError

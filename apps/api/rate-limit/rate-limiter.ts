@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
+import { InjectConfig, type AppConfig } from '../../../libs/config';
 import { REDIS } from '../redis/redis.module';
 
 export interface RateDecision {
@@ -18,7 +19,15 @@ export class RateLimiter {
   private readonly logger = new Logger(RateLimiter.name);
   private readonly memory = new Map<string, { count: number; resetAt: number }>();
 
-  constructor(@Inject(REDIS) private readonly redis: Redis | null) {}
+  /** Deployments sharing a Redis keep separate counters (the task queue names a deployment). */
+  private readonly prefix: string;
+
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis | null,
+    @InjectConfig() config: AppConfig,
+  ) {
+    this.prefix = `voxflow:${config.temporal.namespace}:${config.temporal.taskQueue}:rl`;
+  }
 
   async hit(key: string, limit: number, windowMs: number): Promise<RateDecision> {
     const now = Date.now();
@@ -27,7 +36,7 @@ export class RateLimiter {
     let count: number;
     if (this.redis) {
       try {
-        const redisKey = `voxflow:rl:${key}:${windowStart}`;
+        const redisKey = `${this.prefix}:${key}:${windowStart}`;
         const [[, incremented]] = (await this.redis.multi().incr(redisKey).pexpire(redisKey, windowMs).exec()) as [
           [null, number],
           unknown,
