@@ -67,6 +67,27 @@ describe('transcriptionJob lifecycle', () => {
     }
   });
 
+  it('stops delivering when the receiver answers 410 Gone, and the job stays completed', async () => {
+    const receiver = await startWebhookReceiver([410]);
+    try {
+      const { tenantId } = await harness.createTenant();
+      const jobId = await harness.submit({
+        tenantId,
+        source: { kind: 'url', url: files.url('/talk.mp3') },
+        webhookUrl: receiver.url,
+      });
+      expect((await harness.waitForJob(jobId)).status).toBe('completed');
+      const delivery = await harness.client.workflow.getHandle(`${jobId}-webhook-completed`).result();
+      expect(delivery).toEqual({ delivered: false, reason: expect.stringContaining('410') });
+      expect(receiver.received).toHaveLength(1);
+      expect(await harness.webhooks.attemptsForJob(jobId)).toEqual([
+        expect.objectContaining({ attempt: 1, statusCode: 410, delivered: false }),
+      ]);
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it('cancels mid-transcription: provider calls aborted, temp files removed, job.cancelled sent', async () => {
     harness.simulator.faults.update({ transcriptions: { latencyMs: 60_000 } });
     const receiver = await startWebhookReceiver([200]);

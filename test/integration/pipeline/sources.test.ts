@@ -29,6 +29,7 @@ describe('transcriptionJob sources', () => {
       '/gone': { status: 404 },
       '/private': { status: 200 },
       '/members-only': { status: 403 },
+      '/moved': { redirect: '/talk.mp3' },
     });
     ({ tenantId } = await harness.createTenant());
   });
@@ -78,6 +79,21 @@ describe('transcriptionJob sources', () => {
     // Errors are shown to clients: no server paths in them.
     expect(job.error?.message).not.toContain(harness.config.storage.dir);
     expect(await harness.storage.size(jobKeys.work(job._id))).toBeUndefined();
+  });
+
+  it('follows a redirect, but refuses one that leads to a private address', async () => {
+    expect((await runUrl(files.url('/moved'))).status).toBe('completed');
+    const before = files.hits.get('/private') ?? 0;
+    const sneaky = await startFileServer({
+      '/go': { redirect: files.url('/private').replace('127.0.0.1', '127.0.0.2') },
+    });
+    try {
+      const job = await runUrl(sneaky.url('/go'));
+      expect(job.error?.code).toBe('source_forbidden');
+      expect(files.hits.get('/private') ?? 0).toBe(before);
+    } finally {
+      await sneaky.close();
+    }
   });
 
   it('refuses a private address outside OUTBOUND_ALLOW_CIDRS without connecting', async () => {
