@@ -90,7 +90,7 @@ describe('transcriptionJob: happy path', () => {
     const description = await harness.client.workflow.getHandle(jobId).describe();
     expect(description.typedSearchAttributes.get(SEARCH_ATTRIBUTES.status)).toBe('completed');
     expect(description.typedSearchAttributes.get(SEARCH_ATTRIBUTES.tenant)).toBe(tenantId);
-    expect(await description.memo).toMatchObject({ source: files.url('/talk.mp3') });
+    expect(description.memo).toMatchObject({ source: files.url('/talk.mp3') });
 
     // The original: in order, monotonic, covering the recording.
     const original = (await harness.transcripts.load(jobId, 'en'))!;
