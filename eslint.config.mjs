@@ -57,4 +57,13 @@ export default tseslint.config(
     files: ['**/*.js'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // The live captions page runs in browsers; its capture processor runs on the audio thread.
+    files: ['web/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: { ...globals.browser, io: 'readonly' } },
+  },
+  {
+    files: ['web/**/*-worklet.js'],
+    languageOptions: { globals: globals.audioWorklet },
+  },
 );

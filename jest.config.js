@@ -9,7 +9,7 @@ const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', swcOptions] },
   // NestJS 12 ships as ES modules; Jest on Node 20 cannot require() those, so it compiles them to CommonJS.
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|file-type|uid|load-esm|strtok3|token-types|@tokenizer)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|file-type|uid|load-esm|strtok3|token-types|@tokenizer|jose)/)'],
 };
 
 /** @type {import('jest').Config} */

@@ -4,6 +4,7 @@ import { ConfigModule, type AppConfig } from '../../libs/config';
 import { DatabaseModule } from '../../libs/db/database.module';
 import { RepositoriesModule } from '../../libs/db/repositories.module';
 import { AuthModule } from './auth/auth.module';
+import { CaptionsModule } from './captions/captions.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { CoreModule } from './core.module';
 import { HealthModule } from './health/health.module';
@@ -34,6 +35,7 @@ export class AppModule {
         TranslationsModule,
         UsageModule,
         WebhooksModule,
+        CaptionsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
     };

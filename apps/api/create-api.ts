@@ -4,12 +4,15 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { pinoHttp } from 'pino-http';
 import type { AppConfig } from '../../libs/config';
+import { findRepoRoot } from '../../deploy/local/infra-options';
 import { NestPinoLogger, type Logger } from '../../libs/logging';
 import { ApiMetrics } from '../../libs/metrics/api-metrics';
 import { AppModule } from './app.module';
 import type { AuthenticatedRequest } from './auth/current-tenant.decorator';
+import { VoxflowIoAdapter } from './captions/socket-io.adapter';
 import { createValidationPipe } from './common/validation';
 
 /** JSON bodies are small (uploads are multipart and streamed); big or deep JSON is refused early. */
@@ -34,6 +37,9 @@ export async function createApi(config: AppConfig, logger: Logger): Promise<Nest
   app.use(httpMetrics(app.get(ApiMetrics)));
   app.setGlobalPrefix('v1', { exclude: ['health', 'health/ready', 'metrics', 'docs', 'live'] });
   app.useGlobalPipes(createValidationPipe());
+  app.useWebSocketAdapter(new VoxflowIoAdapter(app, config));
+  // The live captions page (speaker and viewer) is plain HTML and JS from web/live.
+  app.useStaticAssets(join(findRepoRoot(__dirname), 'web', 'live'), { prefix: '/live', index: 'index.html' });
   app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(

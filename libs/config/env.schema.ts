@@ -70,6 +70,10 @@ export const envSchema = z
     TRANSCRIPT_RETENTION_DAYS: z.coerce.number().int().min(0).default(0),
     /** How often the retention schedule runs; 0: this worker creates no schedule. */
     RETENTION_SWEEP_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(60),
+    /** A live-caption session ends after this long. */
+    LIVE_MAX_SESSION_MINUTES: z.coerce.number().int().positive().default(120),
+    /** A live-caption session with no audio for this long ends. */
+    LIVE_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(30),
     /** Base of the links in API answers and webhooks (default http://127.0.0.1:PORT). */
     PUBLIC_BASE_URL: optionalUrl,
     /** Temporal Web UI, for `links.temporal_ui` (default: the local dev server's UI). */

@@ -21,6 +21,7 @@ export interface AppConfig {
   };
   retention: { mediaHours: number; transcriptDays: number; sweepIntervalMinutes: number };
   worker: { metricsPort: number };
+  live: { maxSessionMinutes: number; idleTimeoutSeconds: number };
   /** Absolute path where media, chunks and large transcripts are kept. */
   storage: { dir: string; maxUploadBytes: number };
   /** Seeds an API key for local development; ignored in production. */
@@ -69,6 +70,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       sweepIntervalMinutes: env.RETENTION_SWEEP_INTERVAL_MINUTES,
     },
     worker: { metricsPort: env.WORKER_METRICS_PORT },
+    live: { maxSessionMinutes: env.LIVE_MAX_SESSION_MINUTES, idleTimeoutSeconds: env.LIVE_IDLE_TIMEOUT_SECONDS },
     mongodb: { uri: env.MONGODB_URI },
     temporal: {
       address: env.TEMPORAL_ADDRESS,

@@ -5,6 +5,7 @@ import { ApiKeysRepository } from './api-keys.repository';
 import { IdempotencyKeysRepository } from './idempotency-keys.repository';
 import { JobChunksRepository } from './job-chunks.repository';
 import { JobsRepository } from './jobs.repository';
+import { LiveSessionsRepository } from './live-sessions.repository';
 import { TenantsRepository } from './tenants.repository';
 import { TranscriptsRepository } from './transcripts.repository';
 import { WebhookSecretsRepository } from './webhook-secrets.repository';
@@ -15,6 +16,7 @@ const REPOSITORIES = [
   IdempotencyKeysRepository,
   JobChunksRepository,
   JobsRepository,
+  LiveSessionsRepository,
   TenantsRepository,
   TranscriptsRepository,
   WebhookSecretsRepository,

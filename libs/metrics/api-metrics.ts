@@ -34,6 +34,20 @@ export class ApiMetrics {
     registers: [this.registry],
   });
 
+  readonly liveRelaySeconds = new Histogram({
+    name: 'voxflow_live_relay_seconds',
+    help: 'Time from a provider result arriving to its captions being sent to the speaker and viewers',
+    buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
+    registers: [this.registry],
+  });
+
+  readonly liveUpstreamErrors = new Counter({
+    name: 'voxflow_live_upstream_errors_total',
+    help: 'Live provider connections that failed or dropped, by close code',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     this.registry.setDefaultLabels({ service: 'api' });
     collectDefaultMetrics({ register: this.registry });

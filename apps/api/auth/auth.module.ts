@@ -8,6 +8,6 @@ import { DevKeySeeder } from './dev-key.seeder';
 /** Every route needs an API key unless marked @Public(); keys are rate limited per key. */
 @Module({
   providers: [ApiKeyResolver, RateLimiter, DevKeySeeder, { provide: APP_GUARD, useClass: ApiKeyGuard }],
-  exports: [RateLimiter],
+  exports: [RateLimiter, ApiKeyResolver],
 })
 export class AuthModule {}

@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { API_KEY_PATTERN, apiKeyPrefix } from '../../../libs/auth/api-key';
+import { InjectConfig, type AppConfig } from '../../../libs/config';
+import { ApiKeyResolver } from '../auth/api-key.resolver';
+
+export interface LiveIdentity {
+  tenantId: string;
+  userId: string;
+  authType: 'api_key' | 'jwt';
+}
+
+/** Why a token was refused, as the `error` event's code and message. */
+export class LiveAuthError extends Error {
+  constructor(
+    readonly code: 'auth_required' | 'auth_invalid' | 'auth_expired',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Authenticates a captions connection: a Voxflow API key, or (when AUTH_JWKS_URL, AUTH_ISSUER and
+ * AUTH_AUDIENCE are set) an RS256 JWT verified against the JWKS, with issuer, audience and expiry enforced.
+ * The JWT's `tenant` claim names the Voxflow tenant; `sub` is the user.
+ */
+@Injectable()
+export class LiveAuthenticator {
+  private readonly jwks?: JWTVerifyGetKey;
+
+  constructor(
+    private readonly keys: ApiKeyResolver,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {
+    if (config.jwt) this.jwks = createRemoteJWKSet(new URL(config.jwt.jwksUrl), { cooldownDuration: 30_000 });
+  }
+
+  async authenticate(token: unknown): Promise<LiveIdentity> {
+    if (typeof token !== 'string' || token.length === 0)
+      throw new LiveAuthError('auth_required', 'Send a token in the handshake: auth: {token}.');
+    if (API_KEY_PATTERN.test(token)) {
+      const tenantId = await this.keys.tenantOf(token);
+      if (!tenantId) throw new LiveAuthError('auth_invalid', 'The API key is not valid.');
+      return { tenantId, userId: `key:${apiKeyPrefix(token)}`, authType: 'api_key' };
+    }
+    if (!this.jwks || !this.config.jwt)
+      throw new LiveAuthError('auth_invalid', 'The token is not a valid API key (JWT sign-in is not configured).');
+    try {
+      const { payload } = await jwtVerify(token, this.jwks, {
+        issuer: this.config.jwt.issuer,
+        audience: this.config.jwt.audience,
+        algorithms: ['RS256'],
+      });
+      if (typeof payload.tenant !== 'string' || !payload.sub)
+        throw new LiveAuthError('auth_invalid', 'The token lacks the "tenant" or "sub" claim.');
+      return { tenantId: payload.tenant, userId: payload.sub, authType: 'jwt' };
+    } catch (error) {
+      if (error instanceof LiveAuthError) throw error;
+      if (error instanceof joseErrors.JWTExpired) throw new LiveAuthError('auth_expired', 'The token has expired.');
+      if (error instanceof joseErrors.JWTClaimValidationFailed)
+        throw new LiveAuthError('auth_invalid', `The token's "${error.claim}" claim is not accepted.`);
+      if (error instanceof joseErrors.JWKSNoMatchingKey)
+        throw new LiveAuthError('auth_invalid', 'The token was signed with an unknown key.');
+      throw new LiveAuthError('auth_invalid', 'The token is not valid.');
+    }
+  }
+}

@@ -1,0 +1,129 @@
+import { Inject, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  SubscribeMessage,
+  WebSocketGateway,
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
+} from '@nestjs/websockets';
+import type { Socket } from 'socket.io';
+import { InjectConfig, type AppConfig } from '../../../libs/config';
+import { isSupportedLanguage, LANGUAGE_CODES } from '../../../libs/contracts/languages';
+import { newId } from '../../../libs/db/ids';
+import { LiveSessionsRepository } from '../../../libs/db/live-sessions.repository';
+import { ApiMetrics } from '../../../libs/metrics/api-metrics';
+import { DeepgramLiveUpstream } from '../../../libs/providers/deepgram-live.upstream';
+import { RateLimiter } from '../rate-limit/rate-limiter';
+import { now, type SpeakerClientEvents, type SpeakerServerEvents } from './caption-events';
+import { LiveAuthenticator, LiveAuthError } from './live-authenticator';
+import { LIVE_LIMITS } from './live-limits.provider';
+import type { LiveLimits } from './live-limits';
+import { SpeakerSession } from './speaker-session';
+import { ViewerGateway } from './viewer.gateway';
+
+/** Audio that arrives while the connection is still being authenticated (a few frames at most). */
+const EARLY_FRAMES = 50;
+const FAILED_AUTH_PER_MINUTE = 20;
+
+type SpeakerSocket = Socket<
+  SpeakerClientEvents,
+  SpeakerServerEvents,
+  Record<string, never>,
+  { session?: SpeakerSession; early?: unknown[] }
+>;
+
+/**
+ * `/audio-stream?lang=xx`: a speaker streams microphone audio and gets live transcription back; viewers of
+ * the session get the same captions. The gateway authenticates and relays; SpeakerSession does the rest.
+ */
+@WebSocketGateway({ namespace: '/audio-stream' })
+export class SpeakerGateway implements OnGatewayConnection, OnGatewayDisconnect, BeforeApplicationShutdown {
+  private readonly logger = new Logger(SpeakerGateway.name);
+  private readonly liveSessions = new Set<SpeakerSession>();
+
+  constructor(
+    private readonly auth: LiveAuthenticator,
+    private readonly viewers: ViewerGateway,
+    private readonly sessions: LiveSessionsRepository,
+    private readonly metrics: ApiMetrics,
+    private readonly limiter: RateLimiter,
+    @InjectConfig() private readonly config: AppConfig,
+    @Inject(LIVE_LIMITS) private readonly limits: LiveLimits,
+  ) {}
+
+  async handleConnection(socket: SpeakerSocket): Promise<void> {
+    socket.data.early = [];
+    const refuse = (code: string, message: string) => {
+      socket.emit('error', { code, message, timestamp: now() });
+      socket.disconnect(true);
+    };
+    const lang = typeof socket.handshake.query.lang === 'string' ? socket.handshake.query.lang : 'en';
+    if (!isSupportedLanguage(lang))
+      return refuse(
+        'unsupported_language',
+        `Language "${lang}" is not supported. Supported: ${LANGUAGE_CODES.join(', ')}.`,
+      );
+    const { apiKey, baseUrl } = this.config.providers.deepgram;
+    if (!apiKey)
+      return refuse('live_unavailable', 'Live captions are not configured on this server (DEEPGRAM_API_KEY).');
+
+    let identity;
+    try {
+      identity = await this.auth.authenticate(socket.handshake.auth?.token);
+    } catch (error) {
+      const decision = await this.limiter.hit(
+        `live-auth-fail:${socket.handshake.address}`,
+        FAILED_AUTH_PER_MINUTE,
+        60_000,
+      );
+      if (!decision.allowed) return refuse('rate_limited', 'Too many failed authentication attempts.');
+      return refuse(
+        error instanceof LiveAuthError ? error.code : 'auth_invalid',
+        error instanceof Error ? error.message : 'Authentication failed.',
+      );
+    }
+    if (socket.disconnected) return;
+    const session = new SpeakerSession(newId('live'), identity, lang, socket, {
+      bus: this.viewers,
+      repository: this.sessions,
+      openUpstream: (language) => new DeepgramLiveUpstream({ apiKey, baseUrl, language }),
+      limits: this.limits,
+      metrics: this.metrics,
+      logger: this.logger,
+    });
+    socket.data.session = session;
+    this.liveSessions.add(session);
+    const early = socket.data.early;
+    socket.data.early = undefined;
+    await session.start().catch((error: unknown) => this.logger.error({ err: error }, 'live session failed to start'));
+    for (const frame of early ?? []) session.onAudio(frame);
+  }
+
+  @SubscribeMessage('audio_chunk')
+  audio(@ConnectedSocket() socket: SpeakerSocket, @MessageBody() payload: unknown): void {
+    if (socket.data.session) socket.data.session.onAudio(payload);
+    else if (socket.data.early && socket.data.early.length < EARLY_FRAMES) socket.data.early.push(payload);
+  }
+
+  @SubscribeMessage('stop')
+  async stop(@ConnectedSocket() socket: SpeakerSocket): Promise<void> {
+    await socket.data.session?.stop();
+  }
+
+  async handleDisconnect(socket: SpeakerSocket): Promise<void> {
+    const session = socket.data.session;
+    if (!session) return;
+    this.liveSessions.delete(session);
+    await session.disconnected();
+  }
+
+  /**
+   * Runs before Nest closes the socket server (and the Redis adapter): every live session ends properly,
+   * its upstream closed and its speaker and viewers told, instead of being cut.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.liveSessions].map((session) => session.serverShutdown()));
+    this.liveSessions.clear();
+  }
+}

@@ -1,0 +1,126 @@
+import { Logger } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  SubscribeMessage,
+  WebSocketGateway,
+  WebSocketServer,
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
+} from '@nestjs/websockets';
+import type { Namespace, Socket } from 'socket.io';
+import { LiveSessionsRepository } from '../../../libs/db/live-sessions.repository';
+import { ApiMetrics } from '../../../libs/metrics/api-metrics';
+import {
+  now,
+  type CaptionBus,
+  type CaptionEvent,
+  type ViewerClientEvents,
+  type ViewerServerEvents,
+} from './caption-events';
+import { LiveAuthenticator, LiveAuthError, type LiveIdentity } from './live-authenticator';
+
+const RECENT_LINES = 20;
+const room = (sessionId: string) => `live:${sessionId}`;
+
+type ViewerSocket = Socket<
+  ViewerClientEvents,
+  ViewerServerEvents,
+  Record<string, never>,
+  { identity?: LiveIdentity; ready?: Promise<void> }
+>;
+
+/**
+ * `/captions`: viewers `watch` a session of their own tenant and receive its captions. Rooms are per
+ * session; with the Redis adapter a viewer on one API instance follows a speaker on another. Interim
+ * captions are volatile (a slow viewer skips some instead of queueing them); finals are always delivered.
+ */
+@WebSocketGateway({ namespace: '/captions' })
+export class ViewerGateway implements OnGatewayConnection, OnGatewayDisconnect, CaptionBus {
+  private readonly logger = new Logger(ViewerGateway.name);
+  @WebSocketServer() private readonly server!: Namespace<ViewerClientEvents, ViewerServerEvents>;
+
+  constructor(
+    private readonly auth: LiveAuthenticator,
+    private readonly sessions: LiveSessionsRepository,
+    private readonly metrics: ApiMetrics,
+  ) {}
+
+  handleConnection(socket: ViewerSocket): void {
+    socket.data.ready = this.auth.authenticate(socket.handshake.auth?.token).then(
+      (identity) => {
+        socket.data.identity = identity;
+        this.metrics.liveSessions.inc({ role: 'viewer' });
+      },
+      (error: unknown) => {
+        const refused =
+          error instanceof LiveAuthError ? error : new LiveAuthError('auth_invalid', 'Authentication failed.');
+        socket.emit('error', { code: refused.code, message: refused.message, timestamp: now() });
+        socket.disconnect(true);
+      },
+    );
+  }
+
+  handleDisconnect(socket: ViewerSocket): void {
+    if (socket.data.identity) this.metrics.liveSessions.dec({ role: 'viewer' });
+  }
+
+  @SubscribeMessage('watch')
+  async watch(@ConnectedSocket() socket: ViewerSocket, @MessageBody() body: { session_id?: unknown }): Promise<void> {
+    await socket.data.ready;
+    const identity = socket.data.identity;
+    if (!identity) return;
+    const sessionId = typeof body?.session_id === 'string' ? body.session_id : '';
+    // Another tenant's session looks exactly like a missing one.
+    const session = sessionId ? await this.sessions.findForTenant(identity.tenantId, sessionId) : undefined;
+    if (!session) {
+      socket.emit('error', {
+        code: 'not_found',
+        message: `No live session ${sessionId || '(missing session_id)'}.`,
+        timestamp: now(),
+      });
+      return;
+    }
+    await socket.join(room(sessionId));
+    socket.emit('watching', { session_id: sessionId, language: session.language, status: session.status });
+    // A late viewer first gets the recent final lines (from storage, so it works on any instance).
+    for (const line of await this.sessions.captionLines(sessionId, RECENT_LINES)) {
+      socket.emit('caption', {
+        session_id: sessionId,
+        transcript: line.text,
+        is_final: true,
+        speech_final: true,
+        confidence: line.confidence ?? 0,
+        start: line.start,
+        duration: Math.round((line.end - line.start) * 1000) / 1000,
+        words: [],
+        timestamp: now(),
+      });
+    }
+    if (session.status === 'ended')
+      socket.emit('session_ended', { session_id: sessionId, reason: session.endReason ?? 'ended', timestamp: now() });
+  }
+
+  caption(sessionId: string, caption: CaptionEvent): void {
+    this.broadcast(() => {
+      const target = this.server.to(room(sessionId));
+      if (caption.is_final) target.emit('caption', caption);
+      else target.volatile.emit('caption', caption);
+    });
+  }
+
+  ended(sessionId: string, reason: string): void {
+    this.broadcast(() =>
+      this.server.to(room(sessionId)).emit('session_ended', { session_id: sessionId, reason, timestamp: now() }),
+    );
+  }
+
+  /** Viewers are best effort: a fan-out failure (Redis unreachable, shutting down) never breaks the speaker. */
+  private broadcast(send: () => void): void {
+    try {
+      send();
+    } catch (error) {
+      this.logger.warn({ err: error }, 'caption fan-out failed');
+    }
+  }
+}

@@ -1,0 +1,78 @@
+import { Controller, Get, HttpStatus, Param, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiProduces, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { InjectConfig, type AppConfig } from '../../../libs/config';
+import { LiveSessionsRepository } from '../../../libs/db/live-sessions.repository';
+import { CONTENT_TYPES, exportTranscript } from '../../../libs/transcripts/export-formats';
+import { CurrentTenant, type AuthenticatedTenant } from '../auth/current-tenant.decorator';
+import { ApiError } from '../common/api-error';
+import { TranscriptQuery } from '../transcripts/transcript.query';
+
+@ApiTags('live')
+@ApiSecurity('api-key')
+@Controller('live-sessions')
+export class LiveSessionsController {
+  constructor(
+    private readonly sessions: LiveSessionsRepository,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  private async find(tenantId: string, id: string) {
+    const session = await this.sessions.findForTenant(tenantId, id);
+    if (!session) throw new ApiError(HttpStatus.NOT_FOUND, `No live session ${id}.`);
+    return session;
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A live-caption session: status, language, times and how many final lines it has.' })
+  async get(@CurrentTenant() tenant: AuthenticatedTenant, @Param('id') id: string) {
+    const session = await this.find(tenant.id, id);
+    const lines = await this.sessions.captionLines(id);
+    const base = `${this.config.http.publicBaseUrl}/v1/live-sessions/${encodeURIComponent(id)}`;
+    return {
+      id,
+      status: session.status,
+      language: session.language,
+      user_id: session.userId,
+      started_at: session.startedAt.toISOString(),
+      ended_at: session.endedAt?.toISOString() ?? null,
+      end_reason: session.endReason ?? null,
+      lines: lines.length,
+      links: { self: base, transcript: `${base}/transcript` },
+    };
+  }
+
+  @Get(':id/transcript')
+  @ApiOperation({ summary: 'The final lines so far, as json, txt, srt or vtt.' })
+  @ApiProduces(...Object.values(CONTENT_TYPES))
+  async transcript(
+    @CurrentTenant() tenant: AuthenticatedTenant,
+    @Param('id') id: string,
+    @Query() query: TranscriptQuery,
+    @Res() res: Response,
+  ) {
+    const session = await this.find(tenant.id, id);
+    const lines = await this.sessions.captionLines(id);
+    const segments = lines.map((line) => ({ start: line.start, end: line.end, text: line.text }));
+    const format = query.format ?? 'json';
+    res
+      .status(200)
+      .type(CONTENT_TYPES[format])
+      .send(
+        exportTranscript(
+          {
+            jobId: id,
+            language: session.language,
+            kind: 'original',
+            text: segments.map((s) => s.text).join(' '),
+            durationS: segments.at(-1)?.end ?? 0,
+            segments,
+            words: [],
+            providers: ['deepgram'],
+            simulated: false,
+          },
+          format,
+        ),
+      );
+  }
+}

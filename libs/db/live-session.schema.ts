@@ -1,0 +1,58 @@
+import { Schema } from 'mongoose';
+
+/** A live-caption session. Written only by the API instance that holds the speaker's connection. */
+export interface LiveSessionDocument {
+  _id: string;
+  tenantId: string;
+  userId: string;
+  authType: 'api_key' | 'jwt';
+  language: string;
+  status: 'live' | 'ended';
+  startedAt: Date;
+  endedAt?: Date;
+  endReason?: string;
+}
+
+/** One final caption line (`_id` = `${sessionId}:${seq}`), times in seconds from the session start. Insert-only. */
+export interface LiveCaptionLineDocument {
+  _id: string;
+  sessionId: string;
+  seq: number;
+  start: number;
+  end: number;
+  text: string;
+  confidence?: number;
+}
+
+export const LIVE_SESSION_MODEL = 'LiveSession';
+export const LIVE_CAPTION_LINE_MODEL = 'LiveCaptionLine';
+
+export const LiveSessionSchema = new Schema<LiveSessionDocument>(
+  {
+    _id: { type: String, required: true },
+    tenantId: { type: String, required: true },
+    userId: { type: String, required: true },
+    authType: { type: String, enum: ['api_key', 'jwt'], required: true },
+    language: { type: String, required: true },
+    status: { type: String, enum: ['live', 'ended'], required: true },
+    startedAt: { type: Date, required: true },
+    endedAt: Date,
+    endReason: String,
+  },
+  { collection: 'live_sessions', versionKey: false },
+);
+LiveSessionSchema.index({ tenantId: 1, startedAt: -1 });
+
+export const LiveCaptionLineSchema = new Schema<LiveCaptionLineDocument>(
+  {
+    _id: { type: String, required: true },
+    sessionId: { type: String, required: true },
+    seq: { type: Number, required: true },
+    start: Number,
+    end: Number,
+    text: String,
+    confidence: Number,
+  },
+  { collection: 'live_caption_lines', versionKey: false },
+);
+LiveCaptionLineSchema.index({ sessionId: 1, seq: 1 });

@@ -1,0 +1,55 @@
+import type { Connection, Model } from 'mongoose';
+import {
+  LIVE_CAPTION_LINE_MODEL,
+  LIVE_SESSION_MODEL,
+  LiveCaptionLineSchema,
+  LiveSessionSchema,
+  type LiveCaptionLineDocument,
+  type LiveSessionDocument,
+} from './live-session.schema';
+import { modelOn } from './model-on';
+import { isDuplicateKeyError } from './mongo-errors';
+
+export class LiveSessionsRepository {
+  private readonly sessions: Model<LiveSessionDocument>;
+  private readonly lines: Model<LiveCaptionLineDocument>;
+
+  constructor(connection: Connection) {
+    this.sessions = modelOn(connection, LIVE_SESSION_MODEL, LiveSessionSchema);
+    this.lines = modelOn(connection, LIVE_CAPTION_LINE_MODEL, LiveCaptionLineSchema);
+  }
+
+  async init(): Promise<void> {
+    await Promise.all([this.sessions.init(), this.lines.init()]);
+  }
+
+  async start(session: Omit<LiveSessionDocument, 'status' | 'startedAt'>): Promise<LiveSessionDocument> {
+    return (await this.sessions.create({ ...session, status: 'live', startedAt: new Date() })).toObject();
+  }
+
+  async end(sessionId: string, reason: string): Promise<void> {
+    await this.sessions.updateOne(
+      { _id: sessionId, status: 'live' },
+      { $set: { status: 'ended', endedAt: new Date(), endReason: reason } },
+    );
+  }
+
+  async findForTenant(tenantId: string, sessionId: string): Promise<LiveSessionDocument | undefined> {
+    return (await this.sessions.findOne({ _id: sessionId, tenantId }).lean()) ?? undefined;
+  }
+
+  async addLine(line: Omit<LiveCaptionLineDocument, '_id'>): Promise<void> {
+    try {
+      await this.lines.create({ ...line, _id: `${line.sessionId}:${line.seq}` });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+  }
+
+  /** All final lines in order, or the last `limit` of them (for late viewers). */
+  async captionLines(sessionId: string, limit?: number): Promise<LiveCaptionLineDocument[]> {
+    if (limit === undefined) return this.lines.find({ sessionId }).sort({ seq: 1 }).lean();
+    const newest = await this.lines.find({ sessionId }).sort({ seq: -1 }).limit(limit).lean();
+    return newest.reverse();
+  }
+}

@@ -1,0 +1,227 @@
+import { startApiHarness, type ApiHarness } from '../support/api-harness';
+import { startJwksServer, type JwksServer } from '../support/jwks-server';
+import { pcmFrames, SILENCE_FRAME } from '../support/live-audio';
+import { liveClient, type LiveClient } from '../support/live-client';
+import { waitUntil } from '../support/wait-until';
+
+/** Streams frames at `intervalMs` each (100 ms of audio per frame, so 25 ms is 4× real time). */
+async function stream(client: LiveClient, frames: Buffer[], options: { base64?: boolean; intervalMs?: number } = {}) {
+  for (const frame of frames) {
+    client.socket.emit(
+      'audio_chunk',
+      options.base64 === false ? frame : { audio_chunk: frame.toString('base64'), timestamp: new Date().toISOString() },
+    );
+    await new Promise((wake) => setTimeout(wake, options.intervalMs ?? 25));
+  }
+}
+
+describe('live captions over socket.io', () => {
+  let api: ApiHarness;
+  let jwks: JwksServer;
+  let key: string;
+  let tenantId: string;
+  let speech: Buffer[];
+  const clients: LiveClient[] = [];
+  const track = (client: LiveClient) => (clients.push(client), client);
+
+  beforeAll(async () => {
+    jwks = await startJwksServer();
+    api = await startApiHarness({ AUTH_JWKS_URL: jwks.url, AUTH_ISSUER: jwks.issuer, AUTH_AUDIENCE: jwks.audience });
+    ({ key, tenantId } = await api.tenant());
+    speech = await pcmFrames(15);
+  });
+
+  afterEach(() => {
+    for (const client of clients.splice(0)) client.close();
+    api.simulator.faults.reset();
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await jwks?.close();
+  });
+
+  const speaker = (token: string | undefined, lang = 'en') =>
+    track(liveClient(api.baseUrl, '/audio-stream', { token, lang }));
+  const viewer = (token: string) => track(liveClient(api.baseUrl, '/captions', { token }));
+
+  it("runs the meeting client's flow: ?lang=it, 100 ms base64 chunks, interim then final transcriptions in order", async () => {
+    const client = speaker(key, 'it');
+    const connected = await client.waitFor('connected');
+    expect(connected).toEqual({
+      message: expect.any(String),
+      session_id: expect.stringMatching(/^live_/),
+      user_id: expect.stringMatching(/^key:vfk_/),
+      auth_type: 'api_key',
+      language: 'it',
+      timestamp: expect.any(String),
+    });
+    const watcher = viewer(key);
+    watcher.socket.emit('watch', { session_id: connected.session_id });
+    await watcher.waitFor('watching');
+
+    await stream(client, [...speech, ...Array(12).fill(SILENCE_FRAME)]);
+    await client.waitFor('transcription', (t) => t.is_final === true);
+    client.socket.emit('stop');
+    await client.waitFor('session_ended');
+
+    const transcriptions = client.of('transcription');
+    const finals = transcriptions.filter((t) => t.is_final);
+    expect(transcriptions.some((t) => !t.is_final)).toBe(true);
+    expect(finals.length).toBeGreaterThan(2);
+    // The first interim of an utterance comes before its final, and finals advance in time.
+    expect(transcriptions.findIndex((t) => !t.is_final)).toBeLessThan(transcriptions.findIndex((t) => t.is_final));
+    for (let i = 1; i < finals.length; i++)
+      expect(finals[i]!.start as number).toBeGreaterThanOrEqual(finals[i - 1]!.start as number);
+    expect(finals[0]).toEqual(
+      expect.objectContaining({
+        transcript: expect.any(String),
+        speech_final: expect.any(Boolean),
+        confidence: expect.any(Number),
+        duration: expect.any(Number),
+        words: expect.any(Array),
+      }),
+    );
+
+    // The viewer saw the same final lines, then the end.
+    await watcher.waitFor('session_ended');
+    expect(
+      watcher
+        .of('caption')
+        .filter((c) => c.is_final)
+        .map((c) => c.transcript),
+    ).toEqual(finals.map((f) => f.transcript));
+
+    // A late viewer gets the recent final lines, then session_ended; REST has the session and its transcript.
+    const late = viewer(key);
+    late.socket.emit('watch', { session_id: connected.session_id });
+    await late.waitFor('session_ended');
+    expect(late.of('caption').map((c) => c.transcript)).toEqual(finals.map((f) => f.transcript).slice(-20));
+    const session = (await (await api.call(`/v1/live-sessions/${String(connected.session_id)}`, { key })).json()) as {
+      status: string;
+      lines: number;
+      language: string;
+    };
+    expect(session).toMatchObject({ status: 'ended', language: 'it', lines: finals.length });
+    const srt = await (
+      await api.call(`/v1/live-sessions/${String(connected.session_id)}/transcript?format=srt`, { key })
+    ).text();
+    expect(srt).toMatch(/^1\n00:00:\d\d,\d{3} --> /);
+  });
+
+  describe('refuses a connection with a clear error, then disconnects', () => {
+    it.each([
+      ['no token', undefined, 'auth_required'],
+      ['an unknown API key', `vfk_${'q'.repeat(40)}`, 'auth_invalid'],
+      ['garbage', 'not-a-token', 'auth_invalid'],
+    ])('%s', async (_name, token, code) => {
+      const client = speaker(token);
+      expect(await client.waitFor('error')).toMatchObject({ code });
+      await waitUntil('disconnect', () => client.disconnectedAt);
+    });
+
+    it('an unsupported language', async () => {
+      const client = speaker(key, 'xx');
+      expect(await client.waitFor('error')).toMatchObject({
+        code: 'unsupported_language',
+        message: expect.stringContaining('Supported: ar, ca'),
+      });
+      await waitUntil('disconnect', () => client.disconnectedAt);
+    });
+
+    it('JWTs: a valid one connects; expired, wrong audience, unknown key and alg none do not', async () => {
+      const good = speaker(await jwks.sign({ sub: 'user-7', tenant: tenantId }));
+      expect(await good.waitFor('connected')).toMatchObject({ auth_type: 'jwt', user_id: 'user-7' });
+
+      const cases: [string, string, string | RegExp][] = [
+        [await jwks.sign({ sub: 'u', tenant: tenantId }, { expiresIn: '-1m' }), 'auth_expired', /expired/],
+        [await jwks.sign({ sub: 'u', tenant: tenantId }, { audience: 'someone-else' }), 'auth_invalid', /"aud"/],
+        [await jwks.sign({ sub: 'u', tenant: tenantId }, { unknownKey: true }), 'auth_invalid', /unknown key/],
+        [jwks.unsigned({ sub: 'u', tenant: tenantId }), 'auth_invalid', /not valid/],
+        [await jwks.sign({ sub: 'u' }), 'auth_invalid', /tenant/],
+      ];
+      for (const [token, code, message] of cases) {
+        const client = speaker(token);
+        expect(await client.waitFor('error')).toMatchObject({ code, message: expect.stringMatching(message) });
+        await waitUntil('disconnect', () => client.disconnectedAt);
+      }
+    });
+  });
+
+  it('reports bad base64 and oversize frames as errors, and the session carries on', async () => {
+    const client = speaker(key);
+    await client.waitFor('connected');
+    client.socket.emit('audio_chunk', { audio_chunk: '***not base64***' });
+    client.socket.emit('audio_chunk', Buffer.alloc(128 * 1024));
+    expect(await client.waitFor('error', (e) => e.code === 'bad_audio')).toBeTruthy();
+    expect(await client.waitFor('error', (e) => e.code === 'frame_too_large')).toBeTruthy();
+    await stream(client, [...speech.slice(0, 60), ...Array(12).fill(SILENCE_FRAME)], { base64: false });
+    expect(await client.waitFor('transcription', (t) => t.is_final === true)).toBeTruthy();
+    expect(client.of('session_ended')).toEqual([]);
+  });
+
+  it('survives an upstream drop by reconnecting and keeps captioning', async () => {
+    api.simulator.faults.update({ live: { dropAfterMs: 1_500 } });
+    const client = speaker(key);
+    await client.waitFor('connected');
+    await stream(client, speech.slice(0, 40));
+    await waitUntil('the first upstream to drop', () =>
+      api.simulator.stats.live.some((s) => s.closedBy === 'server' && s.closedAt),
+    );
+    api.simulator.faults.reset();
+    await stream(client, [...speech.slice(40, 120), ...Array(12).fill(SILENCE_FRAME)]);
+    expect(await client.waitFor('transcription', (t) => t.is_final === true && (t.start as number) > 3)).toBeTruthy();
+    expect(client.of('session_ended')).toEqual([]);
+    expect(api.simulator.stats.live.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('ends the session with a clear error when the upstream drops and cannot be reached again', async () => {
+    api.simulator.faults.update({ live: { dropAfterMs: 1_000 } });
+    const client = speaker(key);
+    await client.waitFor('connected');
+    await stream(client, speech.slice(0, 20));
+    await waitUntil('the upstream to drop', () =>
+      api.simulator.stats.live.some((s) => s.closedBy === 'server' && s.closedAt),
+    );
+    api.simulator.faults.update({ live: { invalidKey: true } });
+    await stream(client, speech.slice(20, 30));
+    expect(await client.waitFor('error', (e) => e.code === 'upstream_unavailable')).toMatchObject({
+      message: expect.stringContaining('could not be reached'),
+    });
+    expect(await client.waitFor('session_ended')).toMatchObject({ reason: 'upstream_unavailable' });
+  });
+
+  it('closes the upstream within 1 s of the speaker disconnecting', async () => {
+    const before = api.simulator.stats.live.length;
+    const client = speaker(key);
+    const { session_id: sessionId } = await client.waitFor('connected');
+    await stream(client, speech.slice(0, 20));
+    const disconnectAt = Date.now();
+    client.close();
+    const upstream = await waitUntil(
+      'upstream closed',
+      () => {
+        const stats = api.simulator.stats.live[before];
+        return stats?.closedAt !== undefined && stats;
+      },
+      5_000,
+    );
+    expect(upstream.closedAt! - disconnectAt).toBeLessThan(1_000);
+    expect(upstream.closeStreamAt).toBeDefined();
+    const session = (await (await api.call(`/v1/live-sessions/${String(sessionId)}`, { key })).json()) as {
+      status: string;
+      end_reason: string;
+    };
+    expect(session).toMatchObject({ status: 'ended', end_reason: 'speaker_disconnected' });
+  });
+
+  it("does not let a viewer watch another tenant's session", async () => {
+    const client = speaker(key);
+    const { session_id: sessionId } = await client.waitFor('connected');
+    const other = await api.tenant();
+    const stranger = viewer(other.key);
+    stranger.socket.emit('watch', { session_id: sessionId });
+    expect(await stranger.waitFor('error')).toMatchObject({ code: 'not_found' });
+    expect((await api.call(`/v1/live-sessions/${String(sessionId)}`, { key: other.key })).status).toBe(404);
+  });
+});
