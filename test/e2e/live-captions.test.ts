@@ -215,6 +215,18 @@ describe('live captions over socket.io', () => {
     expect(session).toMatchObject({ status: 'ended', end_reason: 'speaker_disconnected' });
   });
 
+  it("keeps a silent speaker's upstream open with KeepAlive (Deepgram closes after 10 s without audio)", async () => {
+    const before = api.simulator.stats.live.length;
+    const client = speaker(key);
+    await client.waitFor('connected');
+    await new Promise((wake) => setTimeout(wake, 12_000));
+    await stream(client, [...speech.slice(0, 60), ...Array<Buffer>(12).fill(SILENCE_FRAME)]);
+    expect(await client.waitFor('transcription', (t) => t.is_final === true)).toBeTruthy();
+    const upstreams = api.simulator.stats.live.slice(before);
+    expect(upstreams).toHaveLength(1);
+    expect(upstreams[0]!.closedBy).toBeUndefined();
+  }, 40_000);
+
   it("does not let a viewer watch another tenant's session", async () => {
     const client = speaker(key);
     const { session_id: sessionId } = await client.waitFor('connected');

@@ -1,0 +1,71 @@
+import { ApiKeysRepository } from '../../libs/db/api-keys.repository';
+import { TenantsRepository } from '../../libs/db/tenants.repository';
+import { TenantProvisioner } from '../../libs/tenants/tenant-provisioner';
+import { startAppProcess, type AppProcess } from '../support/app-process';
+import { pcmFrames, SILENCE_FRAME } from '../support/live-audio';
+import { liveClient, type LiveClient } from '../support/live-client';
+import { startPipelineHarness, type PipelineHarness } from '../support/pipeline-harness';
+import { freePort } from '../support/test-env';
+
+describe('live captions across API instances (Redis adapter)', () => {
+  let harness: PipelineHarness;
+  const apis: AppProcess[] = [];
+  const clients: LiveClient[] = [];
+
+  beforeAll(async () => {
+    harness = await startPipelineHarness({}, { inProcessWorker: false });
+  });
+
+  afterAll(async () => {
+    for (const client of clients) client.close();
+    for (const api of apis) await api.stop();
+    await harness?.close();
+  });
+
+  const startApi = async () => {
+    const port = await freePort();
+    const api = startAppProcess('api', { ...harness.env, PORT: String(port) });
+    apis.push(api);
+    await api.waitForOutput(/Voxflow API listening/);
+    return `http://127.0.0.1:${port}`;
+  };
+
+  it('delivers captions from a speaker on instance A to a viewer on instance B', async () => {
+    const [a, b] = [await startApi(), await startApi()];
+    const provisioner = new TenantProvisioner(
+      new TenantsRepository(harness.mongo),
+      new ApiKeysRepository(harness.mongo),
+      harness.secrets,
+    );
+    const { key } = await provisioner.createKey('scale-out');
+
+    const speaker = liveClient(a, '/audio-stream', { token: key, lang: 'en' });
+    clients.push(speaker);
+    const { session_id: sessionId } = await speaker.waitFor('connected');
+    const viewer = liveClient(b, '/captions', { token: key });
+    clients.push(viewer);
+    viewer.socket.emit('watch', { session_id: sessionId });
+    await viewer.waitFor('watching');
+
+    for (const frame of [...(await pcmFrames(15)).slice(0, 100), ...Array<Buffer>(12).fill(SILENCE_FRAME)]) {
+      speaker.socket.emit('audio_chunk', frame);
+      await new Promise((wake) => setTimeout(wake, 25));
+    }
+    const caption = await viewer.waitFor('caption', (c) => c.is_final === true);
+    expect(caption).toMatchObject({ session_id: sessionId, transcript: expect.any(String) });
+    expect(
+      speaker
+        .of('transcription')
+        .filter((t) => t.is_final)
+        .map((t) => t.transcript),
+    ).toContain(caption.transcript);
+
+    // Instance A's metrics see its speaker and the captions it relayed.
+    const metrics = await (await fetch(`${a}/metrics`)).text();
+    expect(metrics).toMatch(/voxflow_live_sessions\{[^}]*role="speaker"[^}]*\} 1\n/);
+    expect(metrics).toMatch(/voxflow_live_relay_seconds_count\{[^}]*\} [1-9]/);
+
+    speaker.socket.emit('stop');
+    expect(await viewer.waitFor('session_ended')).toMatchObject({ session_id: sessionId, reason: 'stopped' });
+  });
+});
