@@ -155,6 +155,11 @@ describe('live captions over socket.io', () => {
     client.socket.emit('audio_chunk', Buffer.alloc(128 * 1024));
     expect(await client.waitFor('error', (e) => e.code === 'bad_audio')).toBeTruthy();
     expect(await client.waitFor('error', (e) => e.code === 'frame_too_large')).toBeTruthy();
+    // A burst above 50 frames a second: the excess is dropped with one error, not a disconnect.
+    for (let i = 0; i < 80; i++) client.socket.emit('audio_chunk', SILENCE_FRAME);
+    expect(await client.waitFor('error', (e) => e.code === 'rate_limited')).toBeTruthy();
+    expect(client.of('error').filter((e) => e.code === 'rate_limited')).toHaveLength(1);
+    await new Promise((wake) => setTimeout(wake, 1_100));
     await stream(client, [...speech.slice(0, 60), ...Array(12).fill(SILENCE_FRAME)], { base64: false });
     expect(await client.waitFor('transcription', (t) => t.is_final === true)).toBeTruthy();
     expect(client.of('session_ended')).toEqual([]);
