@@ -1,5 +1,6 @@
 import { Client, Connection, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
 import type { AppConfig } from '../../libs/config';
+import { temporalConnectionOptions } from '../../libs/temporal/connection-options';
 import type { retentionSweep } from '../../workflows/retention-sweep.workflow';
 
 /** One schedule per task queue, so separate deployments sharing a namespace keep their own. */
@@ -14,7 +15,7 @@ export function retentionScheduleId(taskQueue: string): string {
 export async function ensureRetentionSchedule(config: AppConfig): Promise<string | undefined> {
   const minutes = config.retention.sweepIntervalMinutes;
   if (minutes === 0) return undefined;
-  const connection = await Connection.connect({ address: config.temporal.address });
+  const connection = await Connection.connect(temporalConnectionOptions(config));
   try {
     const client = new Client({ connection, namespace: config.temporal.namespace });
     const scheduleId = retentionScheduleId(config.temporal.taskQueue);

@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import type { Connection } from 'mongoose';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { InjectConfig, type AppConfig } from '../../libs/config';
+import { temporalConnectionOptions } from '../../libs/temporal/connection-options';
 import { buildActivityDeps } from './activity-deps.factory';
 import { ensureRetentionSchedule } from './retention-schedule';
 import { workflowSource } from './workflow-source';
@@ -28,7 +29,7 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
 
   async onApplicationBootstrap(): Promise<void> {
     const deps = (this.deps = await buildActivityDeps(this.config, this.mongo));
-    this.connection = await NativeConnection.connect({ address: this.config.temporal.address });
+    this.connection = await NativeConnection.connect(temporalConnectionOptions(this.config));
     this.worker = await Worker.create({
       connection: this.connection,
       namespace: this.config.temporal.namespace,
@@ -41,7 +42,7 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
     this.running = this.worker.run();
     await ensureRetentionSchedule(this.config);
     if (this.config.worker.metricsPort > 0)
-      this.metricsServer = await deps.metrics.serve(this.config.worker.metricsPort);
+      this.metricsServer = await deps.metrics.serve(this.config.worker.metricsPort, () => this.state === 'RUNNING');
   }
 
   /** Settles when the worker stops: after shutdown, or with the error that killed it. */

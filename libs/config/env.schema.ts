@@ -38,6 +38,13 @@ export const envSchema = z
     TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
     /** Lets several deployments (or test runs) share one Temporal namespace without sharing work. */
     TEMPORAL_TASK_QUEUE: z.string().min(1).default(TASK_QUEUES.jobs),
+    /** Temporal Cloud API key (sent as a bearer token; implies TLS). */
+    TEMPORAL_API_KEY: optionalSecret,
+    /** mTLS client certificate and key (PEM file paths), for Temporal Cloud or a self-hosted cluster. */
+    TEMPORAL_TLS_CERT: z.string().min(1).optional(),
+    TEMPORAL_TLS_KEY: z.string().min(1).optional(),
+    /** CA bundle (PEM path) for a self-hosted cluster with a private CA. */
+    TEMPORAL_TLS_CA: z.string().min(1).optional(),
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
     OPENAI_API_KEY: optionalSecret,
     OPENAI_BASE_URL: optionalUrl,
@@ -81,6 +88,13 @@ export const envSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
+    if (Boolean(env.TEMPORAL_TLS_CERT) !== Boolean(env.TEMPORAL_TLS_KEY)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TEMPORAL_TLS_CERT'],
+        message: 'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together',
+      });
+    }
     const jwt = [env.AUTH_JWKS_URL, env.AUTH_ISSUER, env.AUTH_AUDIENCE];
     const set = jwt.filter((value) => value !== undefined).length;
     if (set !== 0 && set !== jwt.length) {

@@ -10,6 +10,8 @@ describe('loadConfig', () => {
       namespace: 'default',
       taskQueue: 'voxflow-jobs',
       uiUrl: 'http://127.0.0.1:8233',
+      apiKey: undefined,
+      tls: undefined,
     });
     expect(config.http.publicBaseUrl).toBe('http://127.0.0.1:3000');
     expect(config.outbound.allowCidrs).toEqual([]);

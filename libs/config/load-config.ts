@@ -12,7 +12,15 @@ export interface AppConfig {
   logLevel: Env['LOG_LEVEL'];
   http: { port: number; corsOrigins: string[]; publicBaseUrl: string; rateLimitPerMinute: number };
   mongodb: { uri: string };
-  temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string };
+  temporal: {
+    address: string;
+    namespace: string;
+    taskQueue: string;
+    uiUrl: string;
+    apiKey?: string;
+    /** PEM file paths; read when connecting (see libs/temporal/connection-options.ts). */
+    tls?: { certPath?: string; keyPath?: string; caPath?: string };
+  };
   redis: { url?: string };
   providers: {
     openai: ProviderCredentials;
@@ -77,6 +85,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       uiUrl: env.TEMPORAL_UI_URL.replace(/\/+$/, ''),
+      apiKey: env.TEMPORAL_API_KEY,
+      tls:
+        env.TEMPORAL_TLS_CERT || env.TEMPORAL_TLS_CA
+          ? { certPath: env.TEMPORAL_TLS_CERT, keyPath: env.TEMPORAL_TLS_KEY, caPath: env.TEMPORAL_TLS_CA }
+          : undefined,
     },
     redis: { url: env.REDIS_URL },
     providers: {

@@ -39,9 +39,20 @@ export class WorkerMetrics {
     collectDefaultMetrics({ register: this.registry });
   }
 
-  /** A tiny HTTP server for Prometheus; the worker has no other HTTP surface. */
-  serve(port: number, host = '0.0.0.0'): Promise<Server> {
+  /**
+   * The worker's only HTTP surface: /metrics for Prometheus, /health (the process answers) and
+   * /health/ready (the Temporal worker is running) for orchestrator probes.
+   */
+  serve(port: number, ready: () => boolean, host = '0.0.0.0'): Promise<Server> {
     const server = createServer((req, res) => {
+      if (req.url === '/health')
+        return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+      if (req.url === '/health/ready') {
+        const ok = ready();
+        return void res
+          .writeHead(ok ? 200 : 503, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ status: ok ? 'ok' : 'error', worker: ok ? 'running' : 'not running' }));
+      }
       if (req.url !== '/metrics') return void res.writeHead(404).end();
       this.registry
         .metrics()

@@ -1,6 +1,7 @@
 import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
 import { APP_CONFIG, type AppConfig } from '../../../libs/config';
+import { temporalConnectionOptions } from '../../../libs/temporal/connection-options';
 
 /**
  * A connection for readiness probes only. It has no retry interceptor: a probe should answer once and
@@ -32,14 +33,14 @@ class TemporalConnectionsCloser implements OnApplicationShutdown {
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) =>
         new Client({
-          connection: Connection.lazy({ address: config.temporal.address }),
+          connection: Connection.lazy(temporalConnectionOptions(config)),
           namespace: config.temporal.namespace,
         }),
     },
     {
       provide: TEMPORAL_PROBE_CONNECTION,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => Connection.lazy({ address: config.temporal.address, interceptors: [] }),
+      useFactory: (config: AppConfig) => Connection.lazy({ ...temporalConnectionOptions(config), interceptors: [] }),
     },
     TemporalConnectionsCloser,
   ],

@@ -150,5 +150,10 @@ describe('transcriptionJob: happy path', () => {
       /voxflow_provider_calls_total\{provider="openai",operation="translate",outcome="ok"[^}]*\} [1-9]/,
     );
     expect(metrics).toMatch(/voxflow_jobs_finished_total\{[^}]*status="completed"[^}]*\} 1\n/);
+    expect((await fetch(`http://127.0.0.1:${metricsPort}/health`)).status).toBe(200);
+    expect(await (await fetch(`http://127.0.0.1:${metricsPort}/health/ready`)).json()).toEqual({
+      status: 'ok',
+      worker: 'running',
+    });
   });
 });
