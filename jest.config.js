@@ -18,7 +18,10 @@ module.exports = {
     {
       ...shared,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{apps,libs,workflows,activities,deploy}/**/*.spec.ts', '<rootDir>/test/lint/**/*.test.ts'],
+      testMatch: [
+        '<rootDir>/{apps,libs,workflows,activities,deploy}/**/*.spec.ts',
+        '<rootDir>/test/{lint,deploy}/**/*.test.ts',
+      ],
     },
     {
       ...shared,

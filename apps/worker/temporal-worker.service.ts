@@ -38,6 +38,8 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
       ...workflowSource(this.config.env === 'production'),
       // Chunk transcriptions are I/O-bound waits on providers: many run at once per worker.
       maxConcurrentActivityTaskExecutions: 64,
+      // A rolling deploy should not cost provider calls: running activities get this long to finish.
+      shutdownGraceTime: this.config.worker.shutdownGraceSeconds * 1000,
     });
     this.running = this.worker.run();
     await ensureRetentionSchedule(this.config);

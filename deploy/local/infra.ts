@@ -5,7 +5,7 @@ import { ensureMongoWire, mongoProcess, pingMongo } from './mongo-server';
 import { isPortOpen } from './probes';
 import { ensureRedis, pingRedis, redisProcess } from './redis-server';
 import { ensureSearchAttributes, ensureTemporalDevServer, temporalProcess } from './temporal-server';
-import { findOnPath, resolveFerretDb, resolveTemporalCli } from './toolchain';
+import { findOnPath, resolveFerretDb, resolveKustomize, resolveTemporalCli } from './toolchain';
 
 /**
  * The local infrastructure behind `npm run infra:up|down|status`, `npm test`, `npm start` and the demo:
@@ -105,6 +105,8 @@ export async function installTools(options: InfraOptions = readInfraOptions()): 
   const found: string[] = [`temporal: ${await resolveTemporalCli(options.cacheDir, options.temporalCli)}`];
   const mongod = findOnPath('mongod');
   found.push(mongod ? `mongodb: ${mongod}` : `mongodb: ${await resolveFerretDb(options.cacheDir, options.repoRoot)}`);
+  // Not infrastructure, but a build tool the deployment tests need (deploy/k8s).
+  found.push(`kustomize: ${await resolveKustomize(options.cacheDir)}`);
   found.push(
     `redis: ${findOnPath('redis-server') ?? 'redis-server not on PATH (set REDIS_URL or apt-get install redis-server)'}`,
   );

@@ -5,6 +5,8 @@ import { delimiter, join } from 'node:path';
 
 export const TEMPORAL_CLI_VERSION = '1.5.1';
 export const FERRETDB_VERSION = '1.24.2';
+/** The newest kustomize whose module builds on Go 1.26 (5.8.2+ require Go 1.27). */
+export const KUSTOMIZE_VERSION = '5.8.1';
 
 /** A required program is missing and cannot be built here; the message says what to install or set. */
 export class MissingToolError extends Error {}
@@ -47,6 +49,22 @@ export async function resolveTemporalCli(cacheDir: string, explicit?: string): P
     'temporal',
     `Temporal CLI v${TEMPORAL_CLI_VERSION}`,
     'the Temporal CLI was not found: set TEMPORAL_CLI or put `temporal` on PATH',
+  );
+  return cached;
+}
+
+/** kustomize, for rendering deploy/k8s: on PATH, else the cached build, else built once with `go install`. */
+export async function resolveKustomize(cacheDir: string): Promise<string> {
+  const onPath = findOnPath('kustomize');
+  if (onPath) return onPath;
+  const cached = join(cacheDir, `kustomize-${KUSTOMIZE_VERSION}`);
+  if (isExecutable(cached)) return cached;
+  await goBuild(
+    cached,
+    ['install', `sigs.k8s.io/kustomize/kustomize/v5@v${KUSTOMIZE_VERSION}`],
+    'kustomize',
+    `kustomize v${KUSTOMIZE_VERSION}`,
+    'kustomize was not found: put `kustomize` on PATH',
   );
   return cached;
 }

@@ -69,6 +69,11 @@ export const envSchema = z
     CORS_ORIGINS: commaList,
     /** The worker serves Prometheus metrics on this port (0 turns it off). */
     WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+    /**
+     * On SIGTERM the worker stops polling and lets running activities finish for this long before cancelling
+     * them (they are then retried elsewhere). Orchestrators must wait longer than this before SIGKILL.
+     */
+    WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
     /** Requests per minute per API key (Redis-backed when REDIS_URL is set). */
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
     /** Source media and chunks are deleted this long after a job ends. */
@@ -85,6 +90,8 @@ export const envSchema = z
     PUBLIC_BASE_URL: optionalUrl,
     /** Temporal Web UI, for `links.temporal_ui` (default: the local dev server's UI). */
     TEMPORAL_UI_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8233'),
+    /** OTLP/HTTP collector base URL (e.g. http://otel-collector:4318): traces API → workflow → activities. Unset: off. */
+    OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {

@@ -26,6 +26,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
   });
 
+  it('treats an empty value as unset, as compose files and manifests pass them', () => {
+    const config = loadConfig({ OPENAI_API_KEY: '', PORT: '', OTEL_EXPORTER_OTLP_ENDPOINT: '' });
+    expect(config.providers.openai.apiKey).toBeUndefined();
+    expect(config.http.port).toBe(3000);
+    expect(config.otlpEndpoint).toBeUndefined();
+    expect(config.worker.shutdownGraceSeconds).toBe(60);
+  });
+
   it('reports every bad variable at once', () => {
     try {
       loadConfig({ PORT: '0', MONGODB_URI: 'postgres://x', OUTBOUND_ALLOW_CIDRS: '10.0.0.0/8, nonsense' });

@@ -28,7 +28,7 @@ export interface AppConfig {
     deepseek: ProviderCredentials;
   };
   retention: { mediaHours: number; transcriptDays: number; sweepIntervalMinutes: number };
-  worker: { metricsPort: number };
+  worker: { metricsPort: number; shutdownGraceSeconds: number };
   live: { maxSessionMinutes: number; idleTimeoutSeconds: number };
   /** Absolute path where media, chunks and large transcripts are kept. */
   storage: { dir: string; maxUploadBytes: number };
@@ -37,6 +37,8 @@ export interface AppConfig {
   /** Private ranges that server-side fetches may reach anyway (empty: none). */
   outbound: { allowCidrs: string[] };
   jwt?: { jwksUrl: string; issuer: string; audience: string };
+  /** Tracing export; undefined: tracing off. */
+  otlpEndpoint?: string;
 }
 
 export class ConfigError extends Error {
@@ -51,7 +53,10 @@ export class ConfigError extends Error {
  * so start-up stops with something a person can act on.
  */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
-  const parsed = envSchema.safeParse(source);
+  // An empty value means unset: compose files and Kubernetes manifests pass `NAME=` for optional settings.
+  const parsed = envSchema.safeParse(
+    Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== '')),
+  );
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
@@ -66,6 +71,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
     env: env.NODE_ENV,
     logLevel: env.LOG_LEVEL,
+    otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT?.replace(/\/+$/, ''),
     http: {
       port: env.PORT,
       corsOrigins: env.CORS_ORIGINS,
@@ -77,7 +83,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       transcriptDays: env.TRANSCRIPT_RETENTION_DAYS,
       sweepIntervalMinutes: env.RETENTION_SWEEP_INTERVAL_MINUTES,
     },
-    worker: { metricsPort: env.WORKER_METRICS_PORT },
+    worker: { metricsPort: env.WORKER_METRICS_PORT, shutdownGraceSeconds: env.WORKER_SHUTDOWN_GRACE_SECONDS },
     live: { maxSessionMinutes: env.LIVE_MAX_SESSION_MINUTES, idleTimeoutSeconds: env.LIVE_IDLE_TIMEOUT_SECONDS },
     mongodb: { uri: env.MONGODB_URI },
     temporal: {

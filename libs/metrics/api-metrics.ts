@@ -27,6 +27,21 @@ export class ApiMetrics {
     registers: [this.registry],
   });
 
+  /** Refreshed from Temporal's DescribeTaskQueue when scraped: work waiting for a worker. */
+  readonly taskQueueBacklog = new Gauge({
+    name: 'voxflow_task_queue_backlog',
+    help: 'Approximate tasks waiting on the task queue, by task type (workflow or activity)',
+    labelNames: ['task_queue', 'type'] as const,
+    registers: [this.registry],
+  });
+
+  readonly taskQueueBacklogAge = new Gauge({
+    name: 'voxflow_task_queue_backlog_age_seconds',
+    help: 'Age of the oldest task waiting on the task queue, by task type',
+    labelNames: ['task_queue', 'type'] as const,
+    registers: [this.registry],
+  });
+
   readonly liveSessions = new Gauge({
     name: 'voxflow_live_sessions',
     help: 'Open live-caption connections by role',

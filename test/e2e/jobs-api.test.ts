@@ -237,5 +237,14 @@ describe('jobs API over HTTP', () => {
     expect(metrics).toMatch(/voxflow_http_request_duration_seconds_count\{[^}]*route="\/v1\/jobs\/:id"/);
     expect(metrics).toMatch(/voxflow_jobs\{status="completed"[^}]*\} [1-9]/);
     expect(metrics).toMatch(/voxflow_jobs_submitted_total\{source="url"[^}]*\} [1-9]/);
+    // Read from Temporal's task-queue statistics: present only when the describe call succeeded.
+    for (const type of ['workflow', 'activity']) {
+      expect(metrics).toMatch(
+        new RegExp(`voxflow_task_queue_backlog\\{task_queue="[^"]+",type="${type}"[^}]*\\} \\d+`),
+      );
+      expect(metrics).toMatch(
+        new RegExp(`voxflow_task_queue_backlog_age_seconds\\{[^}]*type="${type}"[^}]*\\} [\\d.e-]+`),
+      );
+    }
   });
 });

@@ -57,4 +57,25 @@ describe('transcriptionJob survives a worker crash', () => {
     expect((await harness.chunks.listForJob(jobId)).length).toBe(job.progress.chunksTotal);
     for (const fingerprint of prepared) expect(harness.simulator.stats.fingerprints[fingerprint]).toBe(1);
   });
+
+  it('drains on SIGTERM: chunk calls in flight finish and none is sent again', async () => {
+    for (const worker of workers.splice(0)) await worker.crash();
+    harness.simulator.faults.update({ transcriptions: { rateLimitPerSecond: 0, latencyMs: 3_000 } });
+    const calls = harness.simulator.stats.scopes.transcriptions;
+    const callsBefore = calls.requests;
+    const worker = await startWorker();
+    const { tenantId } = await harness.createTenant();
+    const jobId = await harness.submit({ tenantId, source: { kind: 'url', url: files.url('/talk.mp3') } });
+    await waitUntil('chunk calls in flight', () => calls.inFlight > 0, 60_000);
+
+    expect(await worker.stop()).toBe(0);
+    // Every call that had started was answered and its result stored before the process exited.
+    expect(calls.inFlight).toBe(0);
+    expect((await harness.chunks.listForJob(jobId)).length).toBe(calls.requests - callsBefore);
+
+    await startWorker();
+    const job = await harness.waitForJob(jobId);
+    expect(job.status).toBe('completed');
+    expect(calls.requests - callsBefore).toBe(job.progress.chunksTotal);
+  });
 });
