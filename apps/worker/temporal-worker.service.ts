@@ -6,6 +6,7 @@ import type { Connection } from 'mongoose';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { InjectConfig, type AppConfig } from '../../libs/config';
 import { temporalConnectionOptions } from '../../libs/temporal/connection-options';
+import { startTracing, type Tracing } from '../../libs/tracing/tracing';
 import { buildActivityDeps } from './activity-deps.factory';
 import { ensureRetentionSchedule } from './retention-schedule';
 import { workflowSource } from './workflow-source';
@@ -21,6 +22,7 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
   private running?: Promise<void>;
   private deps?: ActivityDeps;
   private metricsServer?: Server;
+  private tracing?: Tracing;
 
   constructor(
     @InjectConfig() private readonly config: AppConfig,
@@ -29,13 +31,15 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
 
   async onApplicationBootstrap(): Promise<void> {
     const deps = (this.deps = await buildActivityDeps(this.config, this.mongo));
+    this.tracing = startTracing(this.config, 'voxflow-worker');
     this.connection = await NativeConnection.connect(temporalConnectionOptions(this.config));
     this.worker = await Worker.create({
       connection: this.connection,
       namespace: this.config.temporal.namespace,
       taskQueue: this.config.temporal.taskQueue,
       activities: createActivities(deps),
-      ...workflowSource(this.config.env === 'production'),
+      ...workflowSource(this.config.env === 'production', this.tracing !== undefined),
+      plugins: this.tracing ? [this.tracing.plugin] : [],
       // Chunk transcriptions are I/O-bound waits on providers: many run at once per worker.
       maxConcurrentActivityTaskExecutions: 64,
       // A rolling deploy should not cost provider calls: running activities get this long to finish.
@@ -62,5 +66,6 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
     await this.connection?.close();
     this.deps?.http.destroy();
     this.metricsServer?.close();
+    await this.tracing?.shutdown();
   }
 }

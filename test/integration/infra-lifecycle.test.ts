@@ -8,6 +8,7 @@ import { readInfraOptions, type InfraOptions } from '../../deploy/local/infra-op
 import { pingMongo } from '../../deploy/local/mongo-server';
 import { pingRedis } from '../../deploy/local/redis-server';
 import { resolveTemporalCli } from '../../deploy/local/toolchain';
+import { ALL_SEARCH_ATTRIBUTES } from '../../libs/contracts/temporal';
 import { freePort } from '../support/test-env';
 
 const run = promisify(execFile);
@@ -57,7 +58,9 @@ describe('infra up/status/down on ports of its own', () => {
     const address = `127.0.0.1:${options.ports.temporal}`;
     await run(cli, ['workflow', 'list', '--address', address]);
     const attributes = await run(cli, ['operator', 'search-attribute', 'list', '--address', address]);
-    expect(attributes.stdout).toEqual(expect.stringContaining('VoxflowTenant'));
+    // Exactly the search attributes the code writes (docker-compose.yml and deploy/k8s are checked against the same list).
+    for (const key of ALL_SEARCH_ATTRIBUTES)
+      expect(attributes.stdout).toMatch(new RegExp(`\\b${key.name}\\s+Keyword\\b`));
     const ui = await fetch(`http://127.0.0.1:${options.ports.temporalUi}/`);
     expect(ui.status).toBe(200);
     expect(await pingMongo(`mongodb://127.0.0.1:${options.ports.mongodb}`)).toBe(true);

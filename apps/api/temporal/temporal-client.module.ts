@@ -2,6 +2,7 @@ import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '
 import { Client, Connection } from '@temporalio/client';
 import { APP_CONFIG, type AppConfig } from '../../../libs/config';
 import { temporalConnectionOptions } from '../../../libs/temporal/connection-options';
+import { startTracing, type Tracing } from '../../../libs/tracing/tracing';
 
 /**
  * A connection for readiness probes only. It has no retry interceptor: a probe should answer once and
@@ -9,15 +10,19 @@ import { temporalConnectionOptions } from '../../../libs/temporal/connection-opt
  */
 export const TEMPORAL_PROBE_CONNECTION = Symbol('TEMPORAL_PROBE_CONNECTION');
 
+/** Tracing of job starts (OTEL_EXPORTER_OTLP_ENDPOINT), or undefined when it is off. */
+const TRACING = Symbol('TRACING');
+
 @Injectable()
 class TemporalConnectionsCloser implements OnApplicationShutdown {
   constructor(
     @Inject(Client) private readonly client: Client,
     @Inject(TEMPORAL_PROBE_CONNECTION) private readonly probe: Connection,
+    @Inject(TRACING) private readonly tracing: Tracing | undefined,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.client.connection.close(), this.probe.close()]);
+    await Promise.all([this.client.connection.close(), this.probe.close(), this.tracing?.shutdown()]);
   }
 }
 
@@ -28,13 +33,15 @@ class TemporalConnectionsCloser implements OnApplicationShutdown {
 @Global()
 @Module({
   providers: [
+    { provide: TRACING, inject: [APP_CONFIG], useFactory: (config: AppConfig) => startTracing(config, 'voxflow-api') },
     {
       provide: Client,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) =>
+      inject: [APP_CONFIG, TRACING],
+      useFactory: (config: AppConfig, tracing: Tracing | undefined) =>
         new Client({
           connection: Connection.lazy(temporalConnectionOptions(config)),
           namespace: config.temporal.namespace,
+          plugins: tracing ? [tracing.plugin] : [],
         }),
     },
     {
