@@ -32,6 +32,14 @@ module.exports = {
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       slowTestThreshold: 30,
     },
+    {
+      ...shared,
+      displayName: 'security',
+      testMatch: ['<rootDir>/test/security/**/*.test.ts'],
+      setupFiles: ['<rootDir>/test/support/quiet-temporal-logs.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
   ],
   // Integration suites share one Temporal and MongoDB server; with 2 cores, one suite at a time is fastest.
   maxWorkers: 1,

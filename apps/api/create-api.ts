@@ -20,6 +20,15 @@ const JSON_BODY_LIMIT = '64kb';
 const QUIET_PATHS = new Set(['/health', '/health/ready', '/metrics']);
 
 /**
+ * JSON.parse turns `"__proto__"` into an own property, which any later merge would write into a prototype;
+ * no Voxflow body has a use for it, so such a body is refused as malformed (400).
+ */
+function refuseProtoKeys(key: string, value: unknown): unknown {
+  if (key === '__proto__') throw new SyntaxError('the key "__proto__" is not allowed');
+  return value;
+}
+
+/**
  * Builds the API application without listening, so main.ts and the integration tests run exactly the
  * same wiring.
  */
@@ -30,7 +39,7 @@ export async function createApi(config: AppConfig, logger: Logger): Promise<Nest
     bufferLogs: true,
     bodyParser: false,
   });
-  app.useBodyParser('json', { limit: JSON_BODY_LIMIT, strict: true });
+  app.useBodyParser('json', { limit: JSON_BODY_LIMIT, strict: true, reviver: refuseProtoKeys });
   app.enableCors({ origin: config.http.corsOrigins.length ? config.http.corsOrigins : false });
   app.disable('x-powered-by');
   app.use(requestLogging(logger));

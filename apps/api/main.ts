@@ -9,7 +9,8 @@ async function main(): Promise<void> {
   const app = await createApi(config, logger);
   await app.listen(config.http.port);
   const server = app.getHttpServer();
-  // Large uploads may legitimately take long: no whole-request deadline; stalls are cut per upload (30 s).
+  // Large uploads may legitimately take long: no whole-request deadline; stalls are cut per upload
+  // (UPLOAD_IDLE_TIMEOUT_SECONDS).
   server.requestTimeout = 0;
   server.headersTimeout = 30_000;
   server.keepAliveTimeout = 65_000;

@@ -58,6 +58,8 @@ export const envSchema = z
       .int()
       .positive()
       .default(2 * 1024 ** 3),
+    /** An upload that sends no data for this long is cut off (slow-client protection). */
+    UPLOAD_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
     VOXFLOW_DEV_API_KEY: z
       .string()
       .regex(/^vfk_[A-Za-z0-9_-]{32,}$/, 'must look like vfk_ followed by at least 32 characters')

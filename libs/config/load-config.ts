@@ -31,7 +31,7 @@ export interface AppConfig {
   worker: { metricsPort: number; shutdownGraceSeconds: number };
   live: { maxSessionMinutes: number; idleTimeoutSeconds: number };
   /** Absolute path where media, chunks and large transcripts are kept. */
-  storage: { dir: string; maxUploadBytes: number };
+  storage: { dir: string; maxUploadBytes: number; uploadIdleTimeoutMs: number };
   /** Seeds an API key for local development; ignored in production. */
   devApiKey?: string;
   /** Private ranges that server-side fetches may reach anyway (empty: none). */
@@ -103,7 +103,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       deepgram: { apiKey: env.DEEPGRAM_API_KEY, baseUrl: env.DEEPGRAM_BASE_URL },
       deepseek: { apiKey: env.DEEPSEEK_API_KEY, baseUrl: env.DEEPSEEK_BASE_URL },
     },
-    storage: { dir: resolve(env.STORAGE_DIR), maxUploadBytes: env.MAX_UPLOAD_BYTES },
+    storage: {
+      dir: resolve(env.STORAGE_DIR),
+      maxUploadBytes: env.MAX_UPLOAD_BYTES,
+      uploadIdleTimeoutMs: env.UPLOAD_IDLE_TIMEOUT_SECONDS * 1000,
+    },
     devApiKey: env.NODE_ENV === 'production' ? undefined : env.VOXFLOW_DEV_API_KEY,
     outbound: { allowCidrs: env.OUTBOUND_ALLOW_CIDRS },
     jwt:

@@ -105,7 +105,8 @@ export class OutboundPolicy {
       throw new OutboundRefusedError(`only http and https URLs are allowed, not ${url.protocol.replace(':', '')}`);
     }
     if (url.username || url.password) throw new OutboundRefusedError('URLs with embedded credentials are not allowed');
-    const host = url.hostname.replace(/^\[|\]$/g, '');
+    // `localhost.` is `localhost`: judge the name without its root dot.
+    const host = url.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '');
     if (isIP(host)) {
       const refusal = this.refusalFor(host);
       if (refusal) throw new OutboundRefusedError(`refused: ${refusal}`);

@@ -15,6 +15,7 @@ export interface FileServer {
  */
 export async function startFileServer(
   routes: Record<string, { file?: string; status?: number; redirect?: string; text?: string; contentType?: string }>,
+  host = '127.0.0.1',
 ): Promise<FileServer> {
   const hits = new Map<string, number>();
   const server: Server = createServer((req, res) => {
@@ -30,10 +31,10 @@ export async function startFileServer(
     res.writeHead(200, { 'content-type': route.contentType ?? 'application/octet-stream', 'content-length': size });
     createReadStream(route.file!).pipe(res);
   });
-  await new Promise<void>((resolvePromise) => server.listen(0, '127.0.0.1', resolvePromise));
+  await new Promise<void>((resolvePromise) => server.listen(0, host, resolvePromise));
   const { port } = server.address() as AddressInfo;
   return {
-    url: (path) => `http://127.0.0.1:${port}${path}`,
+    url: (path) => `http://${host}:${port}${path}`,
     hits,
     close: () =>
       new Promise((resolvePromise) => {

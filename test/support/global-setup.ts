@@ -10,5 +10,7 @@ export default async function globalSetup(): Promise<void> {
   const components = await infraUp(options);
   const started = components.filter((c) => c.state === 'started').map((c) => c.name);
   process.stdout.write(`\ninfra for tests: ${components.map((c) => `${c.name} ${c.state} ${c.address}`).join(', ')}\n`);
-  (globalThis as { __voxflowStarted?: string[] }).__voxflowStarted = started;
+  // Each project (integration, security) runs this; keep what any of them started.
+  const shared = globalThis as { __voxflowStarted?: string[] };
+  shared.__voxflowStarted = [...(shared.__voxflowStarted ?? []), ...started];
 }

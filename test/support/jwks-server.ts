@@ -7,7 +7,10 @@ export interface JwksServer {
   issuer: string;
   audience: string;
   /** An RS256 token from the published key (or from an unpublished one with `unknownKey`). */
-  sign(claims: JWTPayload, options?: { expiresIn?: string; audience?: string; unknownKey?: boolean }): Promise<string>;
+  sign(
+    claims: JWTPayload,
+    options?: { expiresIn?: string; audience?: string; issuer?: string; unknownKey?: boolean },
+  ): Promise<string>;
   /** An unsigned `alg: none` token with the same claims. */
   unsigned(claims: JWTPayload): string;
   close(): Promise<void>;
@@ -29,12 +32,12 @@ export async function startJwksServer(): Promise<JwksServer> {
   const audience = 'voxflow-live';
   const sign = async (
     claims: JWTPayload,
-    options: { expiresIn?: string; audience?: string; unknownKey?: boolean } = {},
+    options: { expiresIn?: string; audience?: string; issuer?: string; unknownKey?: boolean } = {},
   ) => {
     const key: CryptoKey = options.unknownKey ? unpublished.privateKey : published.privateKey;
     return new SignJWT(claims)
       .setProtectedHeader({ alg: 'RS256', kid: options.unknownKey ? 'not-published' : jwk.kid })
-      .setIssuer(issuer)
+      .setIssuer(options.issuer ?? issuer)
       .setAudience(options.audience ?? audience)
       .setIssuedAt()
       .setExpirationTime(options.expiresIn ?? '5m')

@@ -81,7 +81,8 @@ export class JobSubmissionService {
   private async submitUpload(tenantId: string, req: Request, idempotencyKey?: string): Promise<JobAccepted> {
     const jobId = newId('job');
     const storageKey = jobKeys.source(jobId);
-    const upload = await receiveUpload(req, this.storage, storageKey, this.config.storage.maxUploadBytes);
+    const { maxUploadBytes, uploadIdleTimeoutMs } = this.config.storage;
+    const upload = await receiveUpload(req, this.storage, storageKey, maxUploadBytes, uploadIdleTimeoutMs);
     try {
       const body = multipartFieldsToBody(upload.fields);
       const dto = await validateInput(CreateJobDto, body);

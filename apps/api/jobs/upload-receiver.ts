@@ -49,7 +49,7 @@ export function safeFilename(name: string | undefined): string | undefined {
 
 /**
  * Streams a multipart request: the one `file` part goes straight into storage at `storageKey` (never held
- * whole in memory, at most `maxBytes`, aborted after 30 s without data), the other parts become fields.
+ * whole in memory, at most `maxBytes`, aborted after `idleTimeoutMs` without data), the other parts become fields.
  * Over the limit: 413, and the partial file is gone.
  */
 export function receiveUpload(
@@ -57,6 +57,7 @@ export function receiveUpload(
   storage: LocalStorage,
   storageKey: string,
   maxBytes: number,
+  idleTimeoutMs: number,
 ): Promise<ReceivedUpload> {
   return new Promise((resolvePromise, reject) => {
     let parser: Busboy.Busboy;
@@ -75,7 +76,8 @@ export function receiveUpload(
       reject(new ApiError(HttpStatus.BAD_REQUEST, 'Malformed multipart body (missing boundary?).'));
       return;
     }
-    const fields: ReceivedUpload['fields'] = {};
+    // No prototype: a field named "__proto__" must not reach Object.prototype's setter.
+    const fields: ReceivedUpload['fields'] = Object.create(null) as ReceivedUpload['fields'];
     let file: ReceivedUpload['file'];
     let writing: Promise<void> | undefined;
     let failed: ApiError | undefined;
@@ -91,7 +93,7 @@ export function receiveUpload(
       // Ends abruptly ("Unexpected end of form") when the request is cut; the write's outcome reports that.
       stream.on('error', () => undefined);
       writing = storage
-        .write(storageKey, stream, { maxBytes })
+        .write(storageKey, stream, { maxBytes, idleTimeoutMs })
         .then((stored) => {
           file = { ...stored, filename: safeFilename(info.filename), contentType: info.mimeType };
         })
@@ -125,6 +127,8 @@ export function receiveUpload(
     parser.on('field', (name, value, info) => {
       if (info.valueTruncated)
         return fail(new ApiError(HttpStatus.BAD_REQUEST, `Field "${name}" is longer than ${MAX_FIELD_BYTES} bytes.`));
+      if (name === '__proto__' || name === 'constructor' || name === 'prototype')
+        return fail(new ApiError(HttpStatus.BAD_REQUEST, `Field name "${name}" is not allowed.`));
       const existing = fields[name];
       fields[name] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
     });

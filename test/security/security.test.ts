@@ -1,0 +1,467 @@
+import { randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { ApiKeysRepository } from '../../libs/db/api-keys.repository';
+import { TenantsRepository } from '../../libs/db/tenants.repository';
+import { TenantProvisioner } from '../../libs/tenants/tenant-provisioner';
+import { startAppProcess, type AppProcess } from '../support/app-process';
+import { speechRecording } from '../support/audio-fixtures';
+import { startFileServer, type FileServer } from '../support/file-server';
+import { startJwksServer, type JwksServer } from '../support/jwks-server';
+import { liveClient, type LiveClient } from '../support/live-client';
+import { startPipelineHarness, type PipelineHarness } from '../support/pipeline-harness';
+import { freePort } from '../support/test-env';
+import { startTripwire, type Tripwire } from '../support/tripwire';
+import { waitUntil } from '../support/wait-until';
+import { hostileUrls } from './hostile-urls';
+import { SecurityTally } from './security-tally';
+
+const MAX_UPLOAD_BYTES = 1024 * 1024;
+/** 127.0.0.2 stands in for the public internet: the only address server-side fetches may reach here. */
+const PUBLIC_STAND_IN = '127.0.0.2';
+
+interface Answer {
+  status: number;
+  body: { id?: string; error?: { code: string; message: string }; [key: string]: unknown };
+  headers: Headers;
+}
+
+describe('security suite: hostile input against the running API and worker', () => {
+  const tally = new SecurityTally();
+  let harness: PipelineHarness;
+  let api: AppProcess;
+  let baseUrl: string;
+  let tripwire: Tripwire;
+  let publicFiles: FileServer;
+  let jwks: JwksServer;
+  let keyA: string;
+  let keyB: string;
+  let tenantA: string;
+  const clients: LiveClient[] = [];
+
+  beforeAll(async () => {
+    tripwire = await startTripwire();
+    jwks = await startJwksServer();
+    const speech = await speechRecording(8);
+    publicFiles = await startFileServer(
+      {
+        '/talk.mp3': { file: speech },
+        '/page.html': { text: '<html><body>not audio</body></html>' },
+        '/to-loopback': { redirect: `http://127.0.0.1:${tripwire.port}/talk.mp3` },
+        '/to-ipv6-loopback': { redirect: `http://[::1]:${tripwire.port}/talk.mp3` },
+        '/to-metadata': { redirect: 'http://169.254.169.254/latest/meta-data/' },
+        '/to-file': { redirect: 'file:///etc/passwd' },
+      },
+      PUBLIC_STAND_IN,
+    );
+    harness = await startPipelineHarness({
+      OUTBOUND_ALLOW_CIDRS: `${PUBLIC_STAND_IN}/32`,
+      MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES),
+      UPLOAD_IDLE_TIMEOUT_SECONDS: '2',
+      AUTH_JWKS_URL: jwks.url,
+      AUTH_ISSUER: jwks.issuer,
+      AUTH_AUDIENCE: jwks.audience,
+    });
+    const port = await freePort();
+    api = startAppProcess('api', { ...harness.env, PORT: String(port) });
+    await api.waitForOutput(/Voxflow API listening/);
+    baseUrl = `http://127.0.0.1:${port}`;
+    const provisioner = new TenantProvisioner(
+      new TenantsRepository(harness.mongo),
+      new ApiKeysRepository(harness.mongo),
+      harness.secrets,
+    );
+    const a = await provisioner.createKey('security-a');
+    ({ key: keyA, tenantId: tenantA } = a);
+    ({ key: keyB } = await provisioner.createKey('security-b'));
+  });
+
+  afterAll(async () => {
+    for (const client of clients) client.close();
+    const alive = api?.child.exitCode === null && api.child.signalCode === null;
+    if (api && !alive) tally.crashes++;
+    process.stdout.write(`\n${tally.summary()}\n`);
+    for (const failure of tally.failures) process.stdout.write(`  not refused correctly: ${failure}\n`);
+    await api?.stop();
+    await harness?.close();
+    await Promise.all([tripwire?.close(), publicFiles?.close(), jwks?.close()]);
+    expect(tally.crashes).toBe(0);
+  });
+
+  async function call(path: string, init: RequestInit & { key?: string | null; json?: unknown } = {}): Promise<Answer> {
+    const { key, json, ...rest } = init;
+    const headers = new Headers(rest.headers);
+    if (key) headers.set('x-api-key', key);
+    if (json !== undefined) headers.set('content-type', 'application/json');
+    const response = await fetch(`${baseUrl}${path}`, {
+      ...rest,
+      headers,
+      body: json !== undefined ? JSON.stringify(json) : rest.body,
+    });
+    tally.observe(response.status);
+    const text = await response.text();
+    let body: Answer['body'] = {};
+    try {
+      body = JSON.parse(text) as Answer['body'];
+    } catch {
+      body = { text };
+    }
+    return { status: response.status, body, headers: response.headers };
+  }
+
+  const submitUrl = (audioUrl: string, extra: Record<string, unknown> = {}) =>
+    call('/v1/jobs', { key: keyA, method: 'POST', json: { audio_url: audioUrl, ...extra } });
+
+  const upload = (file: Blob, filename = 'talk.mp3') => {
+    const form = new FormData();
+    form.set('file', file, filename);
+    return call('/v1/jobs', { key: keyA, method: 'POST', body: form });
+  };
+
+  const finished = (id: string) =>
+    waitUntil(
+      `job ${id} ended`,
+      async () => {
+        const job = (await call(`/v1/jobs/${id}`, { key: keyA })).body as { status: string };
+        return ['completed', 'failed', 'cancelled'].includes(job.status) && job;
+      },
+      60_000,
+    ) as Promise<{ status: string; error?: { code: string; message: string }; source?: { filename?: string } }>;
+
+  const filesUnderStorage = (dir = harness.config.storage.dir): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+      entry.isDirectory() ? filesUnderStorage(join(dir, entry.name)) : [join(dir, entry.name)],
+    );
+
+  describe('server-side fetches are refused before any connection', () => {
+    const cases = hostileUrls(0);
+    it.each(cases.map((c, i) => [c.label, i] as const))('audio_url: %s', async (label, index) => {
+      const hostile = hostileUrls(tripwire.port)[index]!;
+      await tally.attempt(`audio_url ${label}`, async () => {
+        const answer = await submitUrl(hostile.url);
+        expect(answer.status).toBe(422);
+        expect(answer.body.error?.code).toBe('url_not_allowed');
+        expect(answer.body.error?.message).toMatch(hostile.reason);
+      });
+    });
+
+    it.each(cases.map((c, i) => [c.label, i] as const))('webhook_url: %s', async (label, index) => {
+      const hostile = hostileUrls(tripwire.port)[index]!;
+      await tally.attempt(`webhook_url ${label}`, async () => {
+        const answer = await submitUrl(publicFiles.url('/talk.mp3'), { webhook_url: hostile.url });
+        expect(answer.status).toBe(422);
+        expect(answer.body.error?.message).toMatch(/^webhook_url is not allowed/);
+      });
+    });
+
+    it.each([
+      ['a redirect to IPv4 loopback', '/to-loopback'],
+      ['a redirect to IPv6 loopback', '/to-ipv6-loopback'],
+      ['a redirect to the cloud metadata address', '/to-metadata'],
+      ['a redirect to file:', '/to-file'],
+    ])('fails the job on %s, with a reason', async (label, path) => {
+      await tally.attempt(label, async () => {
+        const answer = await submitUrl(publicFiles.url(path));
+        expect(answer.status).toBe(202);
+        const job = await finished(answer.body.id!);
+        expect(job.status).toBe('failed');
+        expect(job.error?.code).toBe('source_forbidden');
+        expect(job.error?.message.length).toBeGreaterThan(10);
+      });
+    });
+
+    it('never connected to the tripwire on any loopback address', () => {
+      expect(tripwire.connections).toBe(0);
+    });
+  });
+
+  describe('input abuse is refused with a clear 4xx or a failed job, and leaves nothing behind', () => {
+    it('an upload over MAX_UPLOAD_BYTES: 413, no partial file', async () => {
+      await tally.attempt('oversize upload', async () => {
+        const before = filesUnderStorage().length;
+        const answer = await upload(new Blob([randomBytes(3 * MAX_UPLOAD_BYTES)]));
+        expect(answer.status).toBe(413);
+        expect(answer.body.error?.code).toBe('payload_too_large');
+        expect(filesUnderStorage().length).toBe(before);
+      });
+    });
+
+    it('an upload that stalls: cut off after UPLOAD_IDLE_TIMEOUT_SECONDS, no partial file', async () => {
+      await tally.attempt('slow upload', async () => {
+        const before = filesUnderStorage().length;
+        const started = Date.now();
+        const raw = await rawRequest(
+          [
+            'POST /v1/jobs HTTP/1.1',
+            `Host: 127.0.0.1`,
+            `X-Api-Key: ${keyA}`,
+            'Content-Type: multipart/form-data; boundary=b0undary',
+            'Content-Length: 100000',
+            '',
+            '--b0undary\r\nContent-Disposition: form-data; name="file"; filename="slow.mp3"\r\n\r\nID3\u0004\u0000',
+          ].join('\r\n'),
+          15_000,
+        );
+        expect(raw).toMatch(/^HTTP\/1\.1 400/);
+        expect(raw).toContain('upload_stalled');
+        expect(Date.now() - started).toBeLessThan(10_000);
+        expect(filesUnderStorage().length).toBe(before);
+      });
+    });
+
+    it.each([
+      [
+        'unterminated multipart',
+        '--xyz\r\nContent-Disposition: form-data; name="file"; filename="a"\r\n\r\nunterminated',
+        'multipart/form-data; boundary=xyz',
+      ],
+      ['multipart without a boundary', 'whatever', 'multipart/form-data'],
+      [
+        'multipart with no file and no audio_url',
+        '--xyz\r\nContent-Disposition: form-data; name="language"\r\n\r\nen\r\n--xyz--\r\n',
+        'multipart/form-data; boundary=xyz',
+      ],
+      ['malformed JSON', '{"audio_url": ', 'application/json'],
+      ['a JSON array body', '[1,2,3]', 'application/json'],
+      ['an unsupported content type', 'audio_url=http://x', 'text/plain'],
+      [
+        'a multipart field named __proto__',
+        '--xyz\r\nContent-Disposition: form-data; name="__proto__"\r\n\r\nx\r\n--xyz\r\nContent-Disposition: form-data; name="__proto__"\r\n\r\ny\r\n--xyz--\r\n',
+        'multipart/form-data; boundary=xyz',
+      ],
+    ])('%s: 4xx', async (label, body, contentType) => {
+      await tally.attempt(label, async () => {
+        const answer = await call('/v1/jobs', {
+          key: keyA,
+          method: 'POST',
+          headers: { 'content-type': contentType },
+          body,
+        });
+        expect([400, 415]).toContain(answer.status);
+        expect(answer.body.error?.message).toBeTruthy();
+      });
+    });
+
+    it.each([
+      ['a JSON body over 64 KB', { metadata: { blob: 'x'.repeat(70_000) } }, 413],
+      ['metadata over 4 KB', { metadata: { blob: 'x'.repeat(5_000) } }, 400],
+      ['metadata nested 40 levels deep', { metadata: nested(40) }, 400],
+      ['an unknown field', { colour: 'red' }, 400],
+      ['a __proto__ key', JSON.parse('{"__proto__": {"admin": true}}') as object, 400],
+      ['100 translation targets', { translate_to: Array(100).fill('es') }, 400],
+      ['an unsupported language', { language: 'xx' }, 400],
+      ['an audio_url of 10,000 characters', { audio_url: `http://${PUBLIC_STAND_IN}/${'a'.repeat(10_000)}` }, 400],
+    ])('%s: refused', async (label, fields, status) => {
+      await tally.attempt(label, async () => {
+        const answer = await call('/v1/jobs', {
+          key: keyA,
+          method: 'POST',
+          json: { audio_url: publicFiles.url('/talk.mp3'), ...fields },
+        });
+        expect(answer.status).toBe(status);
+      });
+    });
+
+    it('a zero-byte file: 400', async () => {
+      await tally.attempt('zero-byte upload', async () => {
+        const answer = await upload(new Blob([]));
+        expect(answer.status).toBe(400);
+      });
+    });
+
+    it('path traversal and control characters in a file name: kept as a display name only', async () => {
+      await tally.attempt('path traversal filename', async () => {
+        const answer = await upload(new Blob([randomBytes(2048)]), '../../../../etc/cron.d/evil\r\nX-Injected: 1');
+        expect(answer.status).toBe(202);
+        const job = await finished(answer.body.id!);
+        // Only the last path segment survives, without control characters (FormData escapes CR/LF itself).
+        expect(job.source?.filename).toMatch(/^evil/);
+        expect(job.source?.filename).not.toMatch(/[/\\\r\n]|\.\./);
+        expect(filesUnderStorage().some((file) => /evil|cron/.test(file))).toBe(false);
+      });
+    });
+
+    it.each([
+      ['random bytes', () => new Blob([randomBytes(64 * 1024)])],
+      [
+        'an MP3 header followed by garbage',
+        () => new Blob([Buffer.from('ID3\u0004\u0000\u0000\u0000\u0000\u0000\u0000'), randomBytes(32 * 1024)]),
+      ],
+      ['an HTML page', () => new Blob(['<html><body>not audio</body></html>'.repeat(100)])],
+    ])('corrupted or non-audio media (%s): the job fails with unsupported_media', async (label, make) => {
+      await tally.attempt(`non-audio upload: ${label}`, async () => {
+        const answer = await upload(make());
+        expect(answer.status).toBe(202);
+        const job = await finished(answer.body.id!);
+        expect(job).toMatchObject({ status: 'failed', error: { code: 'unsupported_media' } });
+      });
+    });
+
+    it('a URL that serves a web page instead of audio: the job fails with unsupported_media', async () => {
+      await tally.attempt('non-audio URL', async () => {
+        const answer = await submitUrl(publicFiles.url('/page.html'));
+        const job = await finished(answer.body.id!);
+        expect(job).toMatchObject({ status: 'failed', error: { code: 'unsupported_media' } });
+      });
+    });
+
+    it('header injection through x-request-id: not echoed, no injected header', async () => {
+      await tally.attempt('header injection (x-request-id)', async () => {
+        const raw = await rawRequest(
+          [
+            'GET /health HTTP/1.1',
+            'Host: 127.0.0.1',
+            'X-Request-Id: abc%0d%0aSet-Cookie:%20pwned=1',
+            'Connection: close',
+            '',
+            '',
+          ].join('\r\n'),
+          5_000,
+        );
+        expect(raw).toMatch(/^HTTP\/1\.1 200/);
+        expect(raw).not.toMatch(/set-cookie/i);
+        expect(raw).toMatch(/x-request-id: [0-9a-f-]{36}\r\n/i);
+      });
+    });
+
+    it('header injection through a query parameter echoed in a header: 400', async () => {
+      await tally.attempt('header injection (lang)', async () => {
+        const answer = await submitUrl(publicFiles.url('/talk.mp3'));
+        const id = answer.body.id!;
+        await finished(id);
+        const injected = await call(`/v1/jobs/${id}/transcript?format=txt&lang=es%0d%0aX-Injected:%201`, { key: keyA });
+        expect(injected.status).toBe(400);
+        expect(injected.headers.get('x-injected')).toBeNull();
+      });
+    });
+  });
+
+  describe('access: tenants are isolated and credentials are checked', () => {
+    let jobOfA: string;
+    let sessionOfA: string;
+
+    beforeAll(async () => {
+      const answer = await submitUrl(publicFiles.url('/talk.mp3'), { translate_to: ['es'] });
+      jobOfA = answer.body.id!;
+      await finished(jobOfA);
+      const speaker = liveClient(baseUrl, '/audio-stream', { token: keyA, lang: 'en' });
+      clients.push(speaker);
+      sessionOfA = String((await speaker.waitFor('connected')).session_id);
+    });
+
+    it.each([
+      ['read', 'GET', () => `/v1/jobs/${jobOfA}`],
+      ['transcript', 'GET', () => `/v1/jobs/${jobOfA}/transcript?format=json`],
+      ['translated transcript', 'GET', () => `/v1/jobs/${jobOfA}/transcript?format=srt&lang=es`],
+      ['cancel', 'POST', () => `/v1/jobs/${jobOfA}/cancel`],
+      ['delete', 'DELETE', () => `/v1/jobs/${jobOfA}`],
+      ['live session', 'GET', () => `/v1/live-sessions/${sessionOfA}`],
+      ['live session transcript', 'GET', () => `/v1/live-sessions/${sessionOfA}/transcript?format=txt`],
+    ])("another tenant's job or session (%s): 404, as if it did not exist", async (label, method, path) => {
+      await tally.attempt(`cross-tenant ${label}`, async () => {
+        const answer = await call(path(), { key: keyB, method });
+        expect(answer.status).toBe(404);
+      });
+    });
+
+    it("another tenant's job is not listed and still exists for its owner", async () => {
+      await tally.attempt('cross-tenant list', async () => {
+        const list = await call('/v1/jobs?limit=100', { key: keyB });
+        expect(JSON.stringify(list.body)).not.toContain(jobOfA);
+        expect((await call(`/v1/jobs/${jobOfA}`, { key: keyA })).body).toMatchObject({ status: 'completed' });
+      });
+    });
+
+    it("watching another tenant's live session: not_found", async () => {
+      await tally.attempt('cross-tenant watch', async () => {
+        const viewer = liveClient(baseUrl, '/captions', { token: keyB });
+        clients.push(viewer);
+        viewer.socket.emit('watch', { session_id: sessionOfA });
+        expect(await viewer.waitFor('error')).toMatchObject({ code: 'not_found' });
+      });
+    });
+
+    it.each([
+      ['no key', undefined],
+      ['an empty key', ''],
+      ['a key of the wrong shape', 'sk-123'],
+      ['a JWT as an API key', 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.'],
+    ])('the HTTP API with %s: 401', async (label, key) => {
+      await tally.attempt(`http auth: ${label}`, async () => {
+        const headers: Record<string, string> = key === undefined ? {} : { 'x-api-key': key };
+        const answer = await call('/v1/jobs', { headers });
+        expect(answer.status).toBe(401);
+      });
+    });
+
+    const token = async (kind: string): Promise<string> => {
+      const claims = { sub: 'intruder', tenant: tenantA };
+      switch (kind) {
+        case 'alg none':
+          return jwks.unsigned(claims);
+        case 'wrong issuer':
+          return jwks.sign(claims, { issuer: 'https://evil.example.com/' });
+        case 'wrong audience':
+          return jwks.sign(claims, { audience: 'another-app' });
+        case 'expired':
+          return jwks.sign(claims, { expiresIn: '-5m' });
+        case 'unknown kid':
+          return jwks.sign(claims, { unknownKey: true });
+        case 'no tenant claim':
+          return jwks.sign({ sub: 'intruder' });
+        default:
+          return 'not.a.jwt';
+      }
+    };
+
+    it.each(['alg none', 'wrong issuer', 'wrong audience', 'expired', 'unknown kid', 'no tenant claim', 'garbage'])(
+      'a live connection with a JWT (%s): refused and disconnected',
+      async (kind) => {
+        await tally.attempt(`jwt ${kind}`, async () => {
+          const client = liveClient(baseUrl, '/audio-stream', { token: await token(kind), lang: 'en' });
+          clients.push(client);
+          const error = await client.waitFor('error');
+          expect(['auth_invalid', 'auth_expired']).toContain(error.code);
+          await waitUntil('disconnect', () => client.disconnectedAt);
+          expect(client.of('connected')).toEqual([]);
+        });
+      },
+    );
+
+    it('key brute force from one address: 401s turn into 429', async () => {
+      await tally.attempt('key brute force', async () => {
+        const statuses: number[] = [];
+        for (let i = 0; i < 40; i++)
+          statuses.push((await call('/v1/jobs', { key: `vfk_${randomBytes(24).toString('base64url')}` })).status);
+        expect(statuses[0]).toBe(401);
+        expect(statuses.slice(-5)).toEqual(Array(5).fill(429));
+      });
+    });
+  });
+
+  /** Sends raw bytes (what fetch refuses to send) and returns what came back until close or timeout. */
+  function rawRequest(request: string, timeoutMs: number): Promise<string> {
+    const { hostname, port } = new URL(baseUrl);
+    return new Promise((resolvePromise, reject) => {
+      let received = '';
+      const socket = connect(Number(port), hostname, () => socket.write(request));
+      const timer = setTimeout(() => {
+        socket.destroy();
+        resolvePromise(received);
+      }, timeoutMs);
+      socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+      socket.on('close', () => {
+        clearTimeout(timer);
+        resolvePromise(received);
+      });
+      socket.on('error', reject);
+    });
+  }
+});
+
+function nested(depth: number): object {
+  let value: object = { leaf: true };
+  for (let i = 0; i < depth; i++) value = { next: value };
+  return value;
+}
