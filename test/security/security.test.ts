@@ -101,13 +101,7 @@ describe('security suite: hostile input against the running API and worker', () 
     });
     tally.observe(response.status);
     const text = await response.text();
-    let body: Answer['body'] = {};
-    try {
-      body = JSON.parse(text) as Answer['body'];
-    } catch {
-      body = { text };
-    }
-    return { status: response.status, body, headers: response.headers };
+    return { status: response.status, body: parseBody(text), headers: response.headers };
   }
 
   const submitUrl = (audioUrl: string, extra: Record<string, unknown> = {}) =>
@@ -459,6 +453,14 @@ describe('security suite: hostile input against the running API and worker', () 
     });
   }
 });
+
+function parseBody(text: string): Answer['body'] {
+  try {
+    return JSON.parse(text) as Answer['body'];
+  } catch {
+    return { text };
+  }
+}
 
 function nested(depth: number): object {
   let value: object = { leaf: true };
