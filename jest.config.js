@@ -34,6 +34,14 @@ module.exports = {
     },
     {
       ...shared,
+      displayName: 'faults',
+      testMatch: ['<rootDir>/test/faults/**/*.test.ts'],
+      setupFiles: ['<rootDir>/test/support/quiet-temporal-logs.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+    {
+      ...shared,
       displayName: 'security',
       testMatch: ['<rootDir>/test/security/**/*.test.ts'],
       setupFiles: ['<rootDir>/test/support/quiet-temporal-logs.ts'],
@@ -41,7 +49,7 @@ module.exports = {
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },
   ],
-  // Integration suites share one Temporal and MongoDB server; with 2 cores, one suite at a time is fastest.
+  // Integration, fault and security suites share one Temporal and MongoDB server; with 2 cores, one suite at a time is fastest.
   maxWorkers: 1,
   testTimeout: 120_000,
 };

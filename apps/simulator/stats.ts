@@ -27,6 +27,8 @@ export class SimulatorStats {
   scopes = SimulatorStats.emptyScopes();
   /** How many times each distinct audio payload (sha256) was transcribed successfully. */
   fingerprints: Record<string, number> = {};
+  /** When each payload's successful answers were sent (ms), to tell a retry before storing from a duplicate after. */
+  answeredAt: Record<string, number[]> = {};
   live: LiveSessionStats[] = [];
 
   static emptyScopes(): Record<Scope, ScopeStats> {
@@ -51,7 +53,10 @@ export class SimulatorStats {
   succeeded(scope: Scope, audioSeconds = 0, fingerprint?: string): void {
     this.scopes[scope].ok++;
     this.scopes[scope].audioSeconds += audioSeconds;
-    if (fingerprint) this.fingerprints[fingerprint] = (this.fingerprints[fingerprint] ?? 0) + 1;
+    if (fingerprint) {
+      this.fingerprints[fingerprint] = (this.fingerprints[fingerprint] ?? 0) + 1;
+      (this.answeredAt[fingerprint] ??= []).push(Date.now());
+    }
   }
 
   failed(scope: Scope, status: number): void {
@@ -69,6 +74,7 @@ export class SimulatorStats {
   reset(): void {
     this.scopes = SimulatorStats.emptyScopes();
     this.fingerprints = {};
+    this.answeredAt = {};
     this.live = [];
   }
 
