@@ -52,6 +52,8 @@ export const envSchema = z
     DEEPGRAM_BASE_URL: optionalUrl,
     DEEPSEEK_API_KEY: optionalSecret,
     DEEPSEEK_BASE_URL: optionalUrl,
+    /** A provider request without an answer after this long is abandoned and retried (translation: at most 120 s). */
+    PROVIDER_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(600),
     STORAGE_DIR: z.string().min(1).default('.data/storage'),
     MAX_UPLOAD_BYTES: z.coerce
       .number()

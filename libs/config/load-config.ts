@@ -26,6 +26,8 @@ export interface AppConfig {
     openai: ProviderCredentials;
     deepgram: ProviderCredentials;
     deepseek: ProviderCredentials;
+    /** How long one provider request may take. */
+    timeoutMs: number;
   };
   retention: { mediaHours: number; transcriptDays: number; sweepIntervalMinutes: number };
   worker: { metricsPort: number; shutdownGraceSeconds: number };
@@ -102,6 +104,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       openai: { apiKey: env.OPENAI_API_KEY, baseUrl: env.OPENAI_BASE_URL },
       deepgram: { apiKey: env.DEEPGRAM_API_KEY, baseUrl: env.DEEPGRAM_BASE_URL },
       deepseek: { apiKey: env.DEEPSEEK_API_KEY, baseUrl: env.DEEPSEEK_BASE_URL },
+      timeoutMs: env.PROVIDER_TIMEOUT_SECONDS * 1000,
     },
     storage: {
       dir: resolve(env.STORAGE_DIR),

@@ -6,6 +6,9 @@ import { OpenAiSttProvider } from './openai-stt.provider';
 import { ProviderError } from './provider-error';
 import type { SpeechToTextProvider } from './transcript';
 
+/** A translation request is a few kilobytes of text: two minutes without an answer is a failure. */
+const TRANSLATION_TIMEOUT_MS = 120_000;
+
 const KEY_VARIABLE = { openai: 'OPENAI_API_KEY', deepgram: 'DEEPGRAM_API_KEY', deepseek: 'DEEPSEEK_API_KEY' } as const;
 
 /** Builds each provider client once per worker from the validated config. */
@@ -26,9 +29,8 @@ export class ProviderRegistry {
   stt(name: SttProviderName): SpeechToTextProvider {
     let provider = this.stts.get(name);
     if (!provider) {
-      const { apiKey, baseUrl } = this.credentials(name);
-      provider =
-        name === 'openai' ? new OpenAiSttProvider({ apiKey, baseUrl }) : new DeepgramSttProvider({ apiKey, baseUrl });
+      const options = { ...this.credentials(name), timeoutMs: this.providers.timeoutMs };
+      provider = name === 'openai' ? new OpenAiSttProvider(options) : new DeepgramSttProvider(options);
       this.stts.set(name, provider);
     }
     return provider;
@@ -43,6 +45,7 @@ export class ProviderRegistry {
         apiKey,
         baseUrl: baseUrl ?? (name === 'deepseek' ? DEEPSEEK_DEFAULT_BASE_URL : undefined),
         model: DEFAULT_TRANSLATION_MODELS[name],
+        timeoutMs: Math.min(TRANSLATION_TIMEOUT_MS, this.providers.timeoutMs),
       });
       this.translators.set(name, translator);
     }
