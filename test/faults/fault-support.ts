@@ -45,13 +45,8 @@ export class ChunkWatcher {
     if (!existsSync(jobsDir)) return;
     for (const jobId of readdirSync(jobsDir)) {
       const work = join(jobsDir, jobId, 'work');
-      let names: string[] = [];
-      try {
-        names = readdirSync(work).filter((name) => /^chunk-\d+\.wav$/.test(name));
-      } catch {
-        continue;
-      }
-      for (const name of names) {
+      if (!existsSync(work)) continue;
+      for (const name of listOrNothing(work).filter((file) => /^chunk-\d+\.wav$/.test(file))) {
         const path = join(work, name);
         try {
           // A file still being written (or rewritten by a retried step) changes size or time: hash it again.
@@ -140,6 +135,15 @@ export async function chunkDuplicates(harness: PipelineHarness, watcher: ChunkWa
     duplicates += times.filter((at) => at > stored.createdAt.getTime()).length;
   }
   return duplicates;
+}
+
+/** A folder's entries, or none when it is removed meanwhile (a job ending). */
+function listOrNothing(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
 }
 
 function percentile(sorted: number[], q: number): number {
