@@ -3,7 +3,8 @@ import { IDEMPOTENCY_KEY_MODEL, IdempotencyKeySchema, type IdempotencyKeyDocumen
 import { modelOn } from './model-on';
 import { isDuplicateKeyError } from './mongo-errors';
 
-export type IdempotencyClaim = { claimed: true } | { claimed: false; requestHash: string; jobId: string };
+export type IdempotencyClaim =
+  { claimed: true } | { claimed: false; requestHash: string; jobId: string; claimedAt: Date };
 
 export class IdempotencyKeysRepository {
   private readonly model: Model<IdempotencyKeyDocument>;
@@ -26,11 +27,19 @@ export class IdempotencyKeysRepository {
       if (!isDuplicateKeyError(error)) throw error;
       const existing = await this.model.findById(_id).lean();
       if (!existing) return this.claim(tenantId, key, requestHash, jobId);
-      return { claimed: false, requestHash: existing.requestHash, jobId: existing.jobId };
+      return {
+        claimed: false,
+        requestHash: existing.requestHash,
+        jobId: existing.jobId,
+        claimedAt: existing.createdAt,
+      };
     }
   }
 
-  /** Gives a key back when its job could not be started, so a retry of the request can succeed. */
+  /**
+   * Gives a key back when its job could not be started, or when the request that claimed it died before
+   * recording the job, so a retry of the request can succeed. Only the claim for `jobId` is removed.
+   */
   async release(tenantId: string, key: string, jobId: string): Promise<void> {
     await this.model.deleteOne({ _id: `${tenantId}:${key}`, jobId });
   }

@@ -1,5 +1,8 @@
 import { parse as parseVtt } from 'node-webvtt';
 import { Webhook } from 'standardwebhooks';
+import { requestFingerprint } from '../../apps/api/jobs/job-request';
+import { newId } from '../../libs/db/ids';
+import { newJobRecord } from '../../libs/jobs/new-job';
 import { startApiHarness, type ApiHarness } from '../support/api-harness';
 import { speechRecording } from '../support/audio-fixtures';
 import { startFileServer, type FileServer } from '../support/file-server';
@@ -24,12 +27,13 @@ describe('jobs API over HTTP', () => {
   let key: string;
   let secret: string;
   let otherKey: string;
+  let tenantId: string;
 
   beforeAll(async () => {
     api = await startApiHarness();
     files = await startFileServer({ '/talk.mp3': { file: await speechRecording(60) } });
     receiver = await startWebhookReceiver([200]);
-    ({ key, webhookSecret: secret } = await api.tenant());
+    ({ key, webhookSecret: secret, tenantId } = await api.tenant());
     ({ key: otherKey } = await api.tenant());
   });
 
@@ -174,6 +178,51 @@ describe('jobs API over HTTP', () => {
     expect(changed.status).toBe(422);
     expect(changed.body.error?.code).toBe('idempotency_key_reused');
     await waitForStatus(responses[0]!.body.id, ['completed']);
+  });
+
+  it('recovers an Idempotency-Key whose first request died before recording its job, or before starting it', async () => {
+    const claims = api.mongo.collection<{
+      _id: string;
+      tenantId: string;
+      requestHash: string;
+      jobId: string;
+      createdAt: Date;
+    }>('idempotency_keys');
+    const claim = (idempotencyKey: string, body: object, jobId: string) =>
+      claims.insertOne({
+        _id: `${tenantId}:${idempotencyKey}`,
+        tenantId,
+        requestHash: requestFingerprint(body),
+        jobId,
+        createdAt: new Date(Date.now() - 60_000),
+      });
+
+    // Killed right after claiming the key: the claim names a job that was never recorded.
+    const first = { audio_url: files.url('/talk.mp3'), metadata: { crash: 'after-claim' } };
+    await claim('died-after-claim', first, 'job_never_recorded');
+    const taken = await submit(first, key, { 'idempotency-key': 'died-after-claim' });
+    expect(taken.status).toBe(202);
+    expect(taken.body.id).not.toBe('job_never_recorded');
+
+    // Killed after recording the job, before starting its workflow: the retry starts it.
+    const second = { audio_url: files.url('/talk.mp3'), metadata: { crash: 'after-record' } };
+    const input = {
+      jobId: newId('job'),
+      tenantId,
+      source: { kind: 'url' as const, url: second.audio_url },
+      provider: 'openai' as const,
+      fallbackProviders: [],
+      translateTo: [],
+      translationProvider: 'openai' as const,
+      priority: 'normal' as const,
+    };
+    await api.jobs.create(newJobRecord(input, { metadata: second.metadata }));
+    await claim('died-after-record', second, input.jobId);
+    const resumed = await submit(second, key, { 'idempotency-key': 'died-after-record' });
+    expect(resumed).toMatchObject({ status: 202, body: { id: input.jobId } });
+
+    await waitForStatus(taken.body.id, ['completed']);
+    await waitForStatus(input.jobId, ['completed']);
   });
 
   it('deletes media and transcripts but keeps a tombstone', async () => {

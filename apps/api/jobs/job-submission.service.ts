@@ -15,11 +15,15 @@ import { validateInput } from '../common/validation';
 import { CreateJobDto } from './create-job.dto';
 import { JobPresenter } from './job.presenter';
 import { multipartFieldsToBody, requestFingerprint, toJobInput } from './job-request';
+import { jobInputFromRecord } from '../../../libs/jobs/job-input';
 import { startJobWorkflow } from '../../../libs/jobs/start-job-workflow';
+import type { JobDocument } from '../../../libs/db/job.schema';
 import { receiveUpload } from './upload-receiver';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 const START_ATTEMPTS = 3;
+/** Creating a job takes milliseconds after its key is claimed; a claim this old without a job is orphaned. */
+const ORPHANED_CLAIM_MS = 5_000;
 
 export type JobAccepted = ReturnType<JobPresenter['accepted']>;
 
@@ -123,20 +127,27 @@ export class JobSubmissionService {
     extras: { filename?: string; bytes?: number } = {},
   ): Promise<JobAccepted> {
     const input = await toJobInput(dto, { jobId, tenantId, source, config: this.config, policy: this.policy });
-    if (idempotencyKey) {
+    for (let round = 0; idempotencyKey; round++) {
       const claim = await this.idempotency.claim(tenantId, idempotencyKey, fingerprint, jobId);
-      if (!claim.claimed) {
+      if (claim.claimed) break;
+      if (claim.requestHash !== fingerprint) {
+        if (source.kind === 'upload') await this.storage.remove(jobKeys.root(jobId));
+        throw new ApiError(
+          HttpStatus.UNPROCESSABLE_ENTITY,
+          'This Idempotency-Key was used with a different request.',
+          'idempotency_key_reused',
+        );
+      }
+      const original = await this.awaitOriginal(tenantId, claim.jobId, claim.claimedAt);
+      if (original) {
         // A duplicate: the upload (if any) is not needed.
         if (source.kind === 'upload') await this.storage.remove(jobKeys.root(jobId));
-        if (claim.requestHash !== fingerprint) {
-          throw new ApiError(
-            HttpStatus.UNPROCESSABLE_ENTITY,
-            'This Idempotency-Key was used with a different request.',
-            'idempotency_key_reused',
-          );
-        }
-        return this.presenter.accepted(await this.awaitOriginal(tenantId, claim.jobId));
+        return this.presenter.accepted(original);
       }
+      // The request that claimed the key died before recording its job: take the key over.
+      if (round >= 2) throw new ApiError(HttpStatus.CONFLICT, 'This Idempotency-Key is contended.', 'conflict');
+      this.logger.warn({ jobId: claim.jobId }, 'orphaned idempotency claim taken over');
+      await this.idempotency.release(tenantId, idempotencyKey, claim.jobId);
     }
     const job = await this.jobs.create(newJobRecord(input, { metadata: dto.metadata, ...extras }));
     try {
@@ -175,11 +186,19 @@ export class JobSubmissionService {
     }
   }
 
-  /** The first request with this key may still be creating its job: wait for it briefly. */
-  private async awaitOriginal(tenantId: string, jobId: string) {
+  /**
+   * The job of the first request with this key. That request may still be creating it: wait briefly. A
+   * claim older than ORPHANED_CLAIM_MS without a job belongs to a request that died (undefined: take it
+   * over). A job recorded but never started (its request died in between) is started now, idempotently.
+   */
+  private async awaitOriginal(tenantId: string, jobId: string, claimedAt: Date): Promise<JobDocument | undefined> {
     for (let waited = 0; waited < 10_000; waited += 100) {
       const job = await this.jobs.findForTenant(tenantId, jobId);
-      if (job) return job;
+      if (job) {
+        if (job.status === 'queued') await this.startRecorded(job);
+        return job;
+      }
+      if (Date.now() - claimedAt.getTime() > ORPHANED_CLAIM_MS) return undefined;
       await new Promise((wake) => setTimeout(wake, 100));
     }
     throw new ApiError(
@@ -187,5 +206,10 @@ export class JobSubmissionService {
       'A request with this Idempotency-Key is still being processed.',
       'idempotency_in_progress',
     );
+  }
+
+  private async startRecorded(job: JobDocument): Promise<void> {
+    const source = job.source.url ?? job.source.filename ?? 'upload';
+    await startJobWorkflow(this.client, this.config, jobInputFromRecord(job), { source, metadata: job.metadata });
   }
 }
