@@ -1,0 +1,64 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { PIPELINE } from '../libs/contracts/pipeline';
+import { planChunks } from '../libs/media/chunk-plan';
+import { normalizeAudio } from '../libs/media/normalize-audio';
+import { probeMedia } from '../libs/media/probe';
+import { readWavLayout, writeWavSlice } from '../libs/media/wav';
+import { report, saveResults } from './bench-support';
+import { longRecording } from './long-recording';
+
+/**
+ * The worker's media steps on one long recording, with the code the activities run: probe, normalize to
+ * 16 kHz mono PCM while finding silences (one ffmpeg pass), plan the cuts, slice the chunks. Reported as
+ * a multiple of real time (audio seconds per wall-clock second).
+ */
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { minutes: { type: 'string', default: '60' } } });
+  const recording = await longRecording(Number(values.minutes));
+  const scratch = mkdtempSync(join(tmpdir(), 'voxflow-bench-chunking-'));
+  try {
+    const started = performance.now();
+    const info = await probeMedia(recording);
+    const probed = performance.now();
+    const normalized = join(scratch, 'normalized.wav');
+    const { silences } = await normalizeAudio(recording, normalized);
+    const normalizedAt = performance.now();
+    const layout = await readWavLayout(normalized);
+    const plan = planChunks(layout.durationS, silences, {
+      parallelism: PIPELINE.parallelChunks,
+      maxChunkS: PIPELINE.maxChunkS,
+      minChunkS: PIPELINE.minChunkS,
+    });
+    for (const chunk of plan)
+      await writeWavSlice(normalized, layout, chunk.startS, chunk.endS, join(scratch, `chunk-${chunk.index}.wav`));
+    const done = performance.now();
+
+    const seconds = (ms: number) => Number((ms / 1000).toFixed(2));
+    const figures = {
+      audio_s: Math.round(layout.durationS),
+      probe_s: seconds(probed - started),
+      normalize_and_silences_s: seconds(normalizedAt - probed),
+      slice_s: seconds(done - normalizedAt),
+      total_s: seconds(done - started),
+      chunks: plan.length,
+      silences: silences.length,
+      x_real_time: Math.round(layout.durationS / ((done - started) / 1000)),
+    };
+    report('chunking', figures);
+    const file = saveResults('chunking', {
+      recording: { minutes: Number(values.minutes), format: info.format },
+      figures,
+    });
+    process.stdout.write(`results: ${file}\n`);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${String((error as Error)?.stack ?? error)}\n`);
+  process.exit(1);
+});
