@@ -1,6 +1,3 @@
-import { ApiKeysRepository } from '../../libs/db/api-keys.repository';
-import { TenantsRepository } from '../../libs/db/tenants.repository';
-import { TenantProvisioner } from '../../libs/tenants/tenant-provisioner';
 import { startAppProcess, type AppProcess } from '../support/app-process';
 import { pcmFrames, SILENCE_FRAME } from '../support/live-audio';
 import { liveClient, type LiveClient } from '../support/live-client';
@@ -32,12 +29,7 @@ describe('live captions across API instances (Redis adapter)', () => {
 
   it('delivers captions from a speaker on instance A to a viewer on instance B', async () => {
     const [a, b] = [await startApi(), await startApi()];
-    const provisioner = new TenantProvisioner(
-      new TenantsRepository(harness.mongo),
-      new ApiKeysRepository(harness.mongo),
-      harness.secrets,
-    );
-    const { key } = await provisioner.createKey('scale-out');
+    const { key } = await harness.createApiKey('scale-out');
 
     const speaker = liveClient(a, '/audio-stream', { token: key, lang: 'en' });
     clients.push(speaker);

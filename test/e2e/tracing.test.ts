@@ -1,6 +1,3 @@
-import { ApiKeysRepository } from '../../libs/db/api-keys.repository';
-import { TenantsRepository } from '../../libs/db/tenants.repository';
-import { TenantProvisioner } from '../../libs/tenants/tenant-provisioner';
 import { startAppProcess, type AppProcess } from '../support/app-process';
 import { speechRecording } from '../support/audio-fixtures';
 import { startFileServer, type FileServer } from '../support/file-server';
@@ -37,11 +34,7 @@ describe('OpenTelemetry tracing (production build, API and worker processes)', (
     const worker = startAppProcess('worker', harness.env);
     apps.push(api, worker);
     await Promise.all([api.waitForOutput(/Voxflow API listening/), worker.waitForOutput(/Voxflow worker polling/)]);
-    const { key } = await new TenantProvisioner(
-      new TenantsRepository(harness.mongo),
-      new ApiKeysRepository(harness.mongo),
-      harness.secrets,
-    ).createKey('traced');
+    const { key } = await harness.createApiKey('traced');
 
     const submitted = await fetch(`http://127.0.0.1:${port}/v1/jobs`, {
       method: 'POST',

@@ -1,6 +1,3 @@
-import { ApiKeysRepository } from '../../libs/db/api-keys.repository';
-import { TenantsRepository } from '../../libs/db/tenants.repository';
-import { TenantProvisioner } from '../../libs/tenants/tenant-provisioner';
 import { startAppProcess, type AppProcess } from '../support/app-process';
 import { startFileServer, type FileServer } from '../support/file-server';
 import { startPipelineHarness, type PipelineHarness } from '../support/pipeline-harness';
@@ -37,11 +34,7 @@ describe('faults: the API process killed during a submission burst', () => {
       return api;
     };
     let api = await startApi();
-    const { key } = await new TenantProvisioner(
-      new TenantsRepository(harness.mongo),
-      new ApiKeysRepository(harness.mongo),
-      harness.secrets,
-    ).createKey('burst');
+    const { key } = await harness.createApiKey('burst');
 
     const accepted = new Map<string, number>();
     let cutOff = 0;

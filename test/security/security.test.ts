@@ -2,9 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { ApiKeysRepository } from '../../libs/db/api-keys.repository';
-import { TenantsRepository } from '../../libs/db/tenants.repository';
-import { TenantProvisioner } from '../../libs/tenants/tenant-provisioner';
 import { startAppProcess, type AppProcess } from '../support/app-process';
 import { speechRecording } from '../support/audio-fixtures';
 import { startFileServer, type FileServer } from '../support/file-server';
@@ -67,14 +64,9 @@ describe('security suite: hostile input against the running API and worker', () 
     api = startAppProcess('api', { ...harness.env, PORT: String(port) });
     await api.waitForOutput(/Voxflow API listening/);
     baseUrl = `http://127.0.0.1:${port}`;
-    const provisioner = new TenantProvisioner(
-      new TenantsRepository(harness.mongo),
-      new ApiKeysRepository(harness.mongo),
-      harness.secrets,
-    );
-    const a = await provisioner.createKey('security-a');
+    const a = await harness.createApiKey('security-a');
     ({ key: keyA, tenantId: tenantA } = a);
-    ({ key: keyB } = await provisioner.createKey('security-b'));
+    ({ key: keyB } = await harness.createApiKey('security-b'));
   });
 
   afterAll(async () => {

@@ -1,12 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
 import { createApi } from '../../apps/api/create-api';
-import { ApiKeysRepository } from '../../libs/db/api-keys.repository';
-import { TenantsRepository } from '../../libs/db/tenants.repository';
 import { createLogger, type Logger } from '../../libs/logging';
-import { TenantProvisioner, type ProvisionedKey } from '../../libs/tenants/tenant-provisioner';
+import type { ProvisionedKey } from '../../libs/tenants/tenant-provisioner';
 import { startPipelineHarness, type PipelineHarness } from './pipeline-harness';
-import { uniqueSuffix } from './test-env';
 
 export interface ApiHarness extends PipelineHarness {
   baseUrl: string;
@@ -26,17 +23,12 @@ export async function startApiHarness(
   const app = await createApi(pipeline.config, options.logger ?? createLogger('api-test', 'silent'));
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
-  const provisioner = new TenantProvisioner(
-    new TenantsRepository(pipeline.mongo),
-    new ApiKeysRepository(pipeline.mongo),
-    pipeline.secrets,
-  );
   const baseUrl = `http://127.0.0.1:${port}`;
   return {
     ...pipeline,
     baseUrl,
     app,
-    tenant: () => provisioner.createKey(`tenant-${uniqueSuffix()}`),
+    tenant: () => pipeline.createApiKey(),
     call: (path, init = {}) => {
       const { key, json, ...rest } = init;
       const headers = new Headers(rest.headers);

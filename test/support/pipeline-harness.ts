@@ -10,6 +10,7 @@ import type { TranscriptionJobInput } from '../../libs/contracts/job';
 import type { JobDocument } from '../../libs/db/job.schema';
 import { JobChunksRepository } from '../../libs/db/job-chunks.repository';
 import { JobsRepository } from '../../libs/db/jobs.repository';
+import { ApiKeysRepository } from '../../libs/db/api-keys.repository';
 import { TenantsRepository } from '../../libs/db/tenants.repository';
 import { TranscriptsRepository } from '../../libs/db/transcripts.repository';
 import { WebhookSecretsRepository } from '../../libs/db/webhook-secrets.repository';
@@ -19,6 +20,7 @@ import { newId } from '../../libs/db/ids';
 import { LocalStorage } from '../../libs/storage/local-storage';
 import { TranscriptStore } from '../../libs/transcripts/transcript-store';
 import { newWebhookSecret } from '../../libs/webhooks/webhook-signature';
+import { TenantProvisioner, type ProvisionedKey } from '../../libs/tenants/tenant-provisioner';
 import { loadConfig } from '../../libs/config';
 import { testEnv, uniqueSuffix } from './test-env';
 
@@ -36,6 +38,8 @@ export interface PipelineHarness {
   secrets: WebhookSecretsRepository;
   storage: LocalStorage;
   createTenant(): Promise<{ tenantId: string; secret: string }>;
+  /** A tenant with an API key (shown once) and a webhook secret, as `voxflow keys create` makes them. */
+  createApiKey(tenantName?: string): Promise<ProvisionedKey>;
   /** Stores a queued job and starts its workflow, as the API does. */
   submit(input: Partial<TranscriptionJobInput> & Pick<TranscriptionJobInput, 'source' | 'tenantId'>): Promise<string>;
   /** Waits for the workflow to end and returns the job record. */
@@ -95,6 +99,8 @@ export async function startPipelineHarness(
       await secrets.rotate(tenant.id, secret);
       return { tenantId: tenant.id, secret };
     },
+    createApiKey: (tenantName = `tenant-${uniqueSuffix()}`) =>
+      new TenantProvisioner(tenants, new ApiKeysRepository(mongo), secrets).createKey(tenantName),
     async submit(partial) {
       const input: TranscriptionJobInput = {
         jobId: newId('job'),
