@@ -26,6 +26,9 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buff
     });
     req.once('end', () => resolvePromise(Buffer.concat(chunks)));
     req.once('error', reject);
+    req.once('close', () => {
+      if (!req.complete) reject(new Error('the client went away during the upload'));
+    });
   });
 }
 

@@ -54,6 +54,10 @@ function readTranscriptionForm(req: IncomingMessage): Promise<TranscriptionForm>
     });
     parser.on('close', () => resolvePromise(form));
     parser.on('error', reject);
+    // A client that dies mid-upload (a killed worker) never ends the body: give up instead of waiting forever.
+    req.once('close', () => {
+      if (!req.complete) reject(new Error('the client went away during the upload'));
+    });
     req.pipe(parser);
   });
 }
