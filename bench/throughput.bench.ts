@@ -1,0 +1,173 @@
+import { execFile } from 'node:child_process';
+import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs, promisify } from 'node:util';
+import mongoose from 'mongoose';
+import { loadConfig } from '../libs/config';
+import { ApiKeysRepository } from '../libs/db/api-keys.repository';
+import { TenantsRepository } from '../libs/db/tenants.repository';
+import { WebhookSecretsRepository } from '../libs/db/webhook-secrets.repository';
+import { TenantProvisioner } from '../libs/tenants/tenant-provisioner';
+import { readInfraOptions } from '../deploy/local/infra-options';
+import { startStack } from '../deploy/local/stack';
+import { report, saveResults } from './bench-support';
+import { longRecording } from './long-recording';
+
+const run = promisify(execFile);
+
+/** Starts an HTTP server on 127.0.0.1 and returns its base URL. */
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolvePromise) => server.listen(0, '127.0.0.1', resolvePromise));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+function percentile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]! : 0;
+}
+
+/**
+ * Orchestration throughput: many short jobs (by URL, zero simulator latency) submitted through the API as
+ * fast as it accepts them from `concurrency` clients, each ending in a webhook. Reports accepted/s,
+ * completed/s, submit latency and submit → webhook, and the task-queue backlog the API exports.
+ */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      jobs: { type: 'string', default: '1000' },
+      seconds: { type: 'string', default: '10' },
+      concurrency: { type: 'string', default: '16' },
+    },
+  });
+  const jobs = Number(values.jobs);
+  const concurrency = Number(values.concurrency);
+  for (const name of ['OPENAI_API_KEY', 'DEEPGRAM_API_KEY', 'DEEPSEEK_API_KEY']) delete process.env[name];
+  const scratch = mkdtempSync(join(tmpdir(), 'voxflow-bench-throughput-'));
+  const clip = join(scratch, 'clip.mp3');
+  await run('ffmpeg', ['-v', 'error', '-y', '-i', await longRecording(1), '-t', values.seconds, '-c', 'copy', clip]);
+
+  const files = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'audio/mpeg', 'content-length': statSync(clip).size });
+    createReadStream(clip).pipe(res);
+  });
+  const webhookAt = new Map<string, number>();
+  const hooks = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      const { data } = JSON.parse(body) as { data: { job: { id: string } } };
+      if (!webhookAt.has(data.job.id)) webhookAt.set(data.job.id, Date.now());
+      res.writeHead(204).end();
+    });
+  });
+  const [filesUrl, hooksUrl] = [await listen(files), await listen(hooks)];
+
+  const stack = await startStack({
+    infra: readInfraOptions(),
+    logs: { mode: 'file', dir: join(scratch, 'logs') },
+    portBusy: 'pick-free',
+    env: {
+      NODE_ENV: 'production',
+      STORAGE_DIR: join(scratch, 'storage'),
+      OUTBOUND_ALLOW_CIDRS: '127.0.0.1/32',
+      TEMPORAL_TASK_QUEUE: `bench-throughput-${Date.now()}`,
+      RETENTION_SWEEP_INTERVAL_MINUTES: '0',
+      RATE_LIMIT_PER_MINUTE: String(Math.max(600, jobs * 10)),
+      LOG_LEVEL: 'warn',
+    },
+  });
+  try {
+    const config = loadConfig(stack.env);
+    const connection = await mongoose.createConnection(config.mongodb.uri).asPromise();
+    const repositories = [
+      new TenantsRepository(connection),
+      new ApiKeysRepository(connection),
+      new WebhookSecretsRepository(connection),
+    ] as const;
+    await Promise.all(repositories.map((r) => r.init()));
+    const { key } = await new TenantProvisioner(...repositories).createKey('bench-throughput');
+    await connection.close();
+
+    const backlog: number[] = [];
+    const sampler = setInterval(() => {
+      void fetch(`${stack.apiUrl}/metrics`)
+        .then((r) => r.text())
+        .then((text) => {
+          const match = /voxflow_task_queue_backlog\{[^}]*type="activity"[^}]*\} (\d+)/.exec(text);
+          if (match) backlog.push(Number(match[1]));
+        })
+        .catch(() => undefined);
+    }, 2_000);
+
+    const submittedAt = new Map<string, number>();
+    const submitMs: number[] = [];
+    let refused = 0;
+    let next = 0;
+    const started = Date.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < jobs) {
+          next++;
+          const sent = Date.now();
+          const response = await fetch(`${stack.apiUrl}/v1/jobs`, {
+            method: 'POST',
+            headers: { 'x-api-key': key, 'content-type': 'application/json' },
+            body: JSON.stringify({ audio_url: `${filesUrl}/clip.mp3`, webhook_url: `${hooksUrl}/hooks` }),
+          });
+          submitMs.push(Date.now() - sent);
+          if (response.status !== 202) {
+            refused++;
+            continue;
+          }
+          submittedAt.set(((await response.json()) as { id: string }).id, sent);
+        }
+      }),
+    );
+    const submitted = Date.now();
+    const deadline = Date.now() + Math.max(120_000, jobs * 2_000);
+    while (webhookAt.size < submittedAt.size && Date.now() < deadline)
+      await new Promise((wake) => setTimeout(wake, 250));
+    clearInterval(sampler);
+
+    const ends = [...webhookAt.values()].sort((a, b) => a - b);
+    const lastEnd = ends.at(-1) ?? Date.now();
+    // Sustained rate: between the 10th and the 90th percentile of completions, past warm-up and tail.
+    const [p10, p90] = [ends[Math.floor(ends.length * 0.1)], ends[Math.floor(ends.length * 0.9)]];
+    const sustained =
+      p10 !== undefined && p90 !== undefined && p90 > p10 ? (0.8 * ends.length) / ((p90 - p10) / 1000) : 0;
+    const endToEnd = [...webhookAt].map(([id, at]) => (at - submittedAt.get(id)!) / 1000);
+    const figures = {
+      jobs,
+      audio_s: Number(values.seconds),
+      concurrency,
+      accepted: submittedAt.size,
+      refused,
+      webhooks: webhookAt.size,
+      accepted_per_s: Number((submittedAt.size / ((submitted - started) / 1000)).toFixed(1)),
+      completed_per_s: Number((webhookAt.size / ((lastEnd - started) / 1000)).toFixed(1)),
+      completed_per_s_sustained: Number(sustained.toFixed(1)),
+      submit_p50_ms: percentile(submitMs, 0.5),
+      submit_p99_ms: percentile(submitMs, 0.99),
+      webhook_p50_s: Number(percentile(endToEnd, 0.5).toFixed(1)),
+      webhook_p99_s: Number(percentile(endToEnd, 0.99).toFixed(1)),
+      backlog_max: Math.max(0, ...backlog),
+      backlog_last: backlog.at(-1) ?? 0,
+    };
+    report('throughput', figures);
+    const goal = '≥ 20 completed jobs/s, p99 submit ≤ 50 ms, no backlog growth';
+    process.stdout.write(`results: ${saveResults('throughput', { figures, goal })}\n`);
+  } finally {
+    await stack.stop();
+    files.close();
+    hooks.close();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench throughput failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
