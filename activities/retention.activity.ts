@@ -1,6 +1,5 @@
 import { Context } from '@temporalio/activity';
-import { jobInputFromRecord } from '../libs/jobs/job-input';
-import { startJobWorkflow } from '../libs/jobs/start-job-workflow';
+import { startRecordedJob } from '../libs/jobs/start-job-workflow';
 import { jobKeys } from '../libs/storage/local-storage';
 import type { ActivityDeps } from './activity-deps';
 
@@ -68,14 +67,8 @@ export function createRetentionActivities(deps: RetentionDeps) {
     /** Starts the workflow of jobs that were stored but never started (idempotent: workflow id = job id). */
     async restartStrandedJobs(): Promise<number> {
       let started = 0;
-      for (const job of await jobs.queuedBefore(new Date(Date.now() - STRANDED_AFTER_MS), BATCH)) {
-        const input = jobInputFromRecord(job);
-        const source = job.source.url ?? job.source.filename ?? 'upload';
-        if (
-          (await startJobWorkflow(Context.current().client, config, input, { source, metadata: job.metadata })).started
-        )
-          started++;
-      }
+      for (const job of await jobs.queuedBefore(new Date(Date.now() - STRANDED_AFTER_MS), BATCH))
+        if ((await startRecordedJob(Context.current().client, config, job)).started) started++;
       return started;
     },
   };

@@ -1,6 +1,8 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { AppConfig } from '../config';
+import type { JobDocument } from '../db/job.schema';
+import { jobInputFromRecord } from './job-input';
 import { PRIORITY_KEY, type TranscriptionJobInput } from '../contracts/job';
 import { SEARCH_ATTRIBUTES } from '../contracts/temporal';
 import type { transcriptionJob } from '../../workflows/transcription-job.workflow';
@@ -39,4 +41,17 @@ export async function startJobWorkflow(
     if (error instanceof WorkflowExecutionAlreadyStartedError) return { started: false };
     throw error;
   }
+}
+
+/**
+ * Starts the workflow of a job that was recorded but whose request died before starting it (the
+ * reconciler and an idempotent retry both do this); idempotent like startJobWorkflow.
+ */
+export function startRecordedJob(
+  client: Client,
+  config: Pick<AppConfig, 'temporal'>,
+  job: JobDocument,
+): Promise<{ started: boolean }> {
+  const source = job.source.url ?? job.source.filename ?? 'upload';
+  return startJobWorkflow(client, config, jobInputFromRecord(job), { source, metadata: job.metadata });
 }

@@ -15,8 +15,7 @@ import { validateInput } from '../common/validation';
 import { CreateJobDto } from './create-job.dto';
 import { JobPresenter } from './job.presenter';
 import { multipartFieldsToBody, requestFingerprint, toJobInput } from './job-request';
-import { jobInputFromRecord } from '../../../libs/jobs/job-input';
-import { startJobWorkflow } from '../../../libs/jobs/start-job-workflow';
+import { startJobWorkflow, startRecordedJob } from '../../../libs/jobs/start-job-workflow';
 import type { JobDocument } from '../../../libs/db/job.schema';
 import { receiveUpload } from './upload-receiver';
 
@@ -127,27 +126,13 @@ export class JobSubmissionService {
     extras: { filename?: string; bytes?: number } = {},
   ): Promise<JobAccepted> {
     const input = await toJobInput(dto, { jobId, tenantId, source, config: this.config, policy: this.policy });
-    for (let round = 0; idempotencyKey; round++) {
-      const claim = await this.idempotency.claim(tenantId, idempotencyKey, fingerprint, jobId);
-      if (claim.claimed) break;
-      if (claim.requestHash !== fingerprint) {
-        if (source.kind === 'upload') await this.storage.remove(jobKeys.root(jobId));
-        throw new ApiError(
-          HttpStatus.UNPROCESSABLE_ENTITY,
-          'This Idempotency-Key was used with a different request.',
-          'idempotency_key_reused',
-        );
-      }
-      const original = await this.awaitOriginal(tenantId, claim.jobId, claim.claimedAt);
+    if (idempotencyKey) {
+      const original = await this.claimKey(tenantId, idempotencyKey, fingerprint, jobId);
       if (original) {
         // A duplicate: the upload (if any) is not needed.
         if (source.kind === 'upload') await this.storage.remove(jobKeys.root(jobId));
         return this.presenter.accepted(original);
       }
-      // The request that claimed the key died before recording its job: take the key over.
-      if (round >= 2) throw new ApiError(HttpStatus.CONFLICT, 'This Idempotency-Key is contended.', 'conflict');
-      this.logger.warn({ jobId: claim.jobId }, 'orphaned idempotency claim taken over');
-      await this.idempotency.release(tenantId, idempotencyKey, claim.jobId);
     }
     const job = await this.jobs.create(newJobRecord(input, { metadata: dto.metadata, ...extras }));
     try {
@@ -187,29 +172,45 @@ export class JobSubmissionService {
   }
 
   /**
-   * The job of the first request with this key. That request may still be creating it: wait briefly. A
-   * claim older than ORPHANED_CLAIM_MS without a job belongs to a request that died (undefined: take it
-   * over). A job recorded but never started (its request died in between) is started now, idempotently.
+   * Claims the Idempotency-Key for `jobId` (undefined: go on and create it), or returns the job of the
+   * request that claimed it first. That request may still be creating its job: wait briefly. Once its claim
+   * is older than ORPHANED_CLAIM_MS the request is dead: a claim without a job is taken over, and a job it
+   * recorded but may not have started is started now (idempotently).
    */
-  private async awaitOriginal(tenantId: string, jobId: string, claimedAt: Date): Promise<JobDocument | undefined> {
-    for (let waited = 0; waited < 10_000; waited += 100) {
-      const job = await this.jobs.findForTenant(tenantId, jobId);
-      if (job) {
-        if (job.status === 'queued') await this.startRecorded(job);
-        return job;
+  private async claimKey(
+    tenantId: string,
+    key: string,
+    fingerprint: string,
+    jobId: string,
+  ): Promise<JobDocument | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      const claim = await this.idempotency.claim(tenantId, key, fingerprint, jobId);
+      if (claim.claimed) return undefined;
+      if (claim.requestHash !== fingerprint) {
+        throw new ApiError(
+          HttpStatus.UNPROCESSABLE_ENTITY,
+          'This Idempotency-Key was used with a different request.',
+          'idempotency_key_reused',
+        );
       }
-      if (Date.now() - claimedAt.getTime() > ORPHANED_CLAIM_MS) return undefined;
-      await new Promise((wake) => setTimeout(wake, 100));
+      const orphaned = () => Date.now() - claim.claimedAt.getTime() > ORPHANED_CLAIM_MS;
+      for (let waited = 0; waited < 10_000; waited += 100) {
+        const job = await this.jobs.findForTenant(tenantId, claim.jobId);
+        if (job) {
+          if (job.status === 'queued' && orphaned()) await startRecordedJob(this.client, this.config, job);
+          return job;
+        }
+        if (orphaned()) break;
+        await new Promise((wake) => setTimeout(wake, 100));
+      }
+      if (!orphaned() || attempt >= 3)
+        throw new ApiError(
+          HttpStatus.CONFLICT,
+          'A request with this Idempotency-Key is still being processed.',
+          'idempotency_in_progress',
+        );
+      this.logger.warn({ jobId: claim.jobId }, 'orphaned idempotency claim taken over');
+      await this.idempotency.release(tenantId, key, claim.jobId);
     }
-    throw new ApiError(
-      HttpStatus.CONFLICT,
-      'A request with this Idempotency-Key is still being processed.',
-      'idempotency_in_progress',
-    );
-  }
-
-  private async startRecorded(job: JobDocument): Promise<void> {
-    const source = job.source.url ?? job.source.filename ?? 'upload';
-    await startJobWorkflow(this.client, this.config, jobInputFromRecord(job), { source, metadata: job.metadata });
   }
 }

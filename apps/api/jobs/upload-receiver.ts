@@ -127,7 +127,7 @@ export function receiveUpload(
     parser.on('field', (name, value, info) => {
       if (info.valueTruncated)
         return fail(new ApiError(HttpStatus.BAD_REQUEST, `Field "${name}" is longer than ${MAX_FIELD_BYTES} bytes.`));
-      if (name === '__proto__' || name === 'constructor' || name === 'prototype')
+      if (name === '__proto__')
         return fail(new ApiError(HttpStatus.BAD_REQUEST, `Field name "${name}" is not allowed.`));
       const existing = fields[name];
       fields[name] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
