@@ -1,20 +1,13 @@
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createReadStream } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import mongoose from 'mongoose';
 import { ApiClient } from '../apps/cli/api-client';
 import { waitForJob } from '../apps/cli/commands/jobs.commands';
 import { loadConfig } from '../libs/config';
-import { ApiKeysRepository } from '../libs/db/api-keys.repository';
-import { TenantsRepository } from '../libs/db/tenants.repository';
-import { WebhookSecretsRepository } from '../libs/db/webhook-secrets.repository';
-import { TenantProvisioner } from '../libs/tenants/tenant-provisioner';
-import { readInfraOptions } from '../deploy/local/infra-options';
-import { startStack } from '../deploy/local/stack';
-import { processMemory, report, saveResults } from './bench-support';
+import { provisionApiKey } from '../libs/tenants/provision-api-key';
+import { listenOnLoopback, processMemory, report, saveResults, startBenchStack } from './bench-support';
 
 const MB = 1024 * 1024;
 
@@ -26,39 +19,17 @@ const MB = 1024 * 1024;
 async function main(sizesMb: number[]): Promise<void> {
   const scratch = mkdtempSync(join(tmpdir(), 'voxflow-bench-memory-'));
   const largest = Math.max(...sizesMb);
-  const stack = await startStack({
-    infra: readInfraOptions(),
-    logs: { mode: 'file', dir: join(scratch, 'logs') },
-    portBusy: 'pick-free',
-    env: {
-      MAX_UPLOAD_BYTES: String((largest + 16) * MB),
-      STORAGE_DIR: join(scratch, 'storage'),
-      OUTBOUND_ALLOW_CIDRS: '127.0.0.1/32',
-      TEMPORAL_TASK_QUEUE: `bench-memory-${Date.now()}`,
-      RETENTION_SWEEP_INTERVAL_MINUTES: '0',
-      LOG_LEVEL: 'warn',
-      // As deployed: the worker loads the prebuilt workflow bundle instead of running webpack at start.
-      NODE_ENV: 'production',
-    },
-  });
+  const stack = await startBenchStack('memory', scratch, { MAX_UPLOAD_BYTES: String((largest + 16) * MB) });
   const files = createServer((req, res) => {
     const path = join(scratch, new URL(req.url ?? '/', 'http://x').pathname);
     res.writeHead(200, { 'content-type': 'application/octet-stream' });
     createReadStream(path).pipe(res);
   });
-  await new Promise<void>((resolvePromise) => files.listen(0, '127.0.0.1', resolvePromise));
+  const filesUrl = await listenOnLoopback(files);
   try {
     const api = stack.apps.find((a) => a.name === 'api')!;
     const worker = stack.apps.find((a) => a.name === 'worker')!;
-    const connection = await mongoose.createConnection(loadConfig(stack.env).mongodb.uri).asPromise();
-    const repositories = [
-      new TenantsRepository(connection),
-      new ApiKeysRepository(connection),
-      new WebhookSecretsRepository(connection),
-    ] as const;
-    await Promise.all(repositories.map((r) => r.init()));
-    const { key } = await new TenantProvisioner(...repositories).createKey('bench');
-    await connection.close();
+    const { key } = await provisionApiKey(loadConfig(stack.env).mongodb.uri, 'bench');
     const client = new ApiClient({ apiUrl: stack.apiUrl, apiKey: key });
     const baseline = { api: processMemory(api.child.pid!), worker: processMemory(worker.child.pid!) };
     report('memory baseline', { api_rss_mb: baseline.api.rssMb, worker_rss_mb: baseline.worker.rssMb });
@@ -80,7 +51,7 @@ async function main(sizesMb: number[]): Promise<void> {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
-          audio_url: `http://127.0.0.1:${(files.address() as AddressInfo).port}/blob-${sizeMb}.bin`,
+          audio_url: `${filesUrl}/blob-${sizeMb}.bin`,
         }),
       });
       const downloadJob = await waitForJob(client, downloaded.id, 500);

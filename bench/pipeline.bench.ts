@@ -2,23 +2,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import mongoose from 'mongoose';
 import { ApiClient } from '../apps/cli/api-client';
 import { waitForJob } from '../apps/cli/commands/jobs.commands';
 import { loadConfig } from '../libs/config';
 import { PIPELINE } from '../libs/contracts/pipeline';
-import { ApiKeysRepository } from '../libs/db/api-keys.repository';
-import { TenantsRepository } from '../libs/db/tenants.repository';
-import { WebhookSecretsRepository } from '../libs/db/webhook-secrets.repository';
 import { planChunks } from '../libs/media/chunk-plan';
 import { normalizeAudio } from '../libs/media/normalize-audio';
 import { readWavLayout, writeWavSlice } from '../libs/media/wav';
 import { OpenAiSttProvider } from '../libs/providers/openai-stt.provider';
-import { TenantProvisioner } from '../libs/tenants/tenant-provisioner';
+import { provisionApiKey } from '../libs/tenants/provision-api-key';
 import { startVerifyingReceiver } from '../deploy/local/demo-webhook-receiver';
-import { readInfraOptions } from '../deploy/local/infra-options';
-import { startStack } from '../deploy/local/stack';
-import { report, saveResults } from './bench-support';
+import { report, saveResults, startBenchStack } from './bench-support';
 import { longRecording } from './long-recording';
 
 /**
@@ -36,38 +30,16 @@ async function main(): Promise<void> {
   });
   const minutes = Number(values.minutes);
   const latency = { latencyMs: Number(values['latency-ms']), latencyPerAudioSecondMs: Number(values['per-second-ms']) };
-  // Benchmarks run against the simulator: real provider keys must not be used here.
-  for (const name of ['OPENAI_API_KEY', 'DEEPGRAM_API_KEY', 'DEEPSEEK_API_KEY']) delete process.env[name];
   const recording = await longRecording(minutes);
   const scratch = mkdtempSync(join(tmpdir(), 'voxflow-bench-pipeline-'));
-  const stack = await startStack({
-    infra: readInfraOptions(),
-    logs: { mode: 'file', dir: join(scratch, 'logs') },
-    portBusy: 'pick-free',
-    env: {
-      NODE_ENV: 'production',
-      STORAGE_DIR: join(scratch, 'storage'),
-      OUTBOUND_ALLOW_CIDRS: '127.0.0.1/32',
-      TEMPORAL_TASK_QUEUE: `bench-pipeline-${Date.now()}`,
-      RETENTION_SWEEP_INTERVAL_MINUTES: '0',
-      LOG_LEVEL: 'warn',
-    },
-  });
+  const stack = await startBenchStack('pipeline', scratch);
   try {
     const config = loadConfig(stack.env);
     const simulator = config.providers.openai.baseUrl!.replace(/\/v1$/, '');
     await fetch(`${simulator}/__sim/reset`, { method: 'POST' });
     await fetch(`${simulator}/__sim/config`, { method: 'POST', body: JSON.stringify({ transcriptions: latency }) });
 
-    const connection = await mongoose.createConnection(config.mongodb.uri).asPromise();
-    const repositories = [
-      new TenantsRepository(connection),
-      new ApiKeysRepository(connection),
-      new WebhookSecretsRepository(connection),
-    ] as const;
-    await Promise.all(repositories.map((r) => r.init()));
-    const tenant = await new TenantProvisioner(...repositories).createKey('bench');
-    await connection.close();
+    const tenant = await provisionApiKey(config.mongodb.uri, 'bench');
     const receiver = await startVerifyingReceiver(tenant.webhookSecret);
     const api = new ApiClient({ apiUrl: stack.apiUrl, apiKey: tenant.key });
 

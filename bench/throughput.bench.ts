@@ -1,28 +1,15 @@
 import { execFile } from 'node:child_process';
 import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import mongoose from 'mongoose';
 import { loadConfig } from '../libs/config';
-import { ApiKeysRepository } from '../libs/db/api-keys.repository';
-import { TenantsRepository } from '../libs/db/tenants.repository';
-import { WebhookSecretsRepository } from '../libs/db/webhook-secrets.repository';
-import { TenantProvisioner } from '../libs/tenants/tenant-provisioner';
-import { readInfraOptions } from '../deploy/local/infra-options';
-import { startStack } from '../deploy/local/stack';
-import { report, saveResults } from './bench-support';
+import { provisionApiKey } from '../libs/tenants/provision-api-key';
+import { listenOnLoopback, report, saveResults, startBenchStack } from './bench-support';
 import { longRecording } from './long-recording';
 
 const run = promisify(execFile);
-
-/** Starts an HTTP server on 127.0.0.1 and returns its base URL. */
-async function listen(server: Server): Promise<string> {
-  await new Promise<void>((resolvePromise) => server.listen(0, '127.0.0.1', resolvePromise));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
 
 function percentile(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -44,7 +31,6 @@ async function main(): Promise<void> {
   });
   const jobs = Number(values.jobs);
   const concurrency = Number(values.concurrency);
-  for (const name of ['OPENAI_API_KEY', 'DEEPGRAM_API_KEY', 'DEEPSEEK_API_KEY']) delete process.env[name];
   const scratch = mkdtempSync(join(tmpdir(), 'voxflow-bench-throughput-'));
   const clip = join(scratch, 'clip.mp3');
   await run('ffmpeg', ['-v', 'error', '-y', '-i', await longRecording(1), '-t', values.seconds, '-c', 'copy', clip]);
@@ -63,33 +49,13 @@ async function main(): Promise<void> {
       res.writeHead(204).end();
     });
   });
-  const [filesUrl, hooksUrl] = [await listen(files), await listen(hooks)];
+  const [filesUrl, hooksUrl] = [await listenOnLoopback(files), await listenOnLoopback(hooks)];
 
-  const stack = await startStack({
-    infra: readInfraOptions(),
-    logs: { mode: 'file', dir: join(scratch, 'logs') },
-    portBusy: 'pick-free',
-    env: {
-      NODE_ENV: 'production',
-      STORAGE_DIR: join(scratch, 'storage'),
-      OUTBOUND_ALLOW_CIDRS: '127.0.0.1/32',
-      TEMPORAL_TASK_QUEUE: `bench-throughput-${Date.now()}`,
-      RETENTION_SWEEP_INTERVAL_MINUTES: '0',
-      RATE_LIMIT_PER_MINUTE: String(Math.max(600, jobs * 10)),
-      LOG_LEVEL: 'warn',
-    },
+  const stack = await startBenchStack('throughput', scratch, {
+    RATE_LIMIT_PER_MINUTE: String(Math.max(600, jobs * 10)),
   });
   try {
-    const config = loadConfig(stack.env);
-    const connection = await mongoose.createConnection(config.mongodb.uri).asPromise();
-    const repositories = [
-      new TenantsRepository(connection),
-      new ApiKeysRepository(connection),
-      new WebhookSecretsRepository(connection),
-    ] as const;
-    await Promise.all(repositories.map((r) => r.init()));
-    const { key } = await new TenantProvisioner(...repositories).createKey('bench-throughput');
-    await connection.close();
+    const { key } = await provisionApiKey(loadConfig(stack.env).mongodb.uri, 'bench-throughput');
 
     const backlog: number[] = [];
     const sampler = setInterval(() => {

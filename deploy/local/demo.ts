@@ -1,12 +1,8 @@
-import mongoose from 'mongoose';
 import { join } from 'node:path';
 import { ApiClient } from '../../apps/cli/api-client';
 import { waitForJob, type JobView } from '../../apps/cli/commands/jobs.commands';
 import { loadConfig } from '../../libs/config';
-import { ApiKeysRepository } from '../../libs/db/api-keys.repository';
-import { TenantsRepository } from '../../libs/db/tenants.repository';
-import { WebhookSecretsRepository } from '../../libs/db/webhook-secrets.repository';
-import { TenantProvisioner } from '../../libs/tenants/tenant-provisioner';
+import { provisionApiKey } from '../../libs/tenants/provision-api-key';
 import { startVerifyingReceiver } from './demo-webhook-receiver';
 import { readInfraOptions } from './infra-options';
 import { SANDBOX_BANNER } from './sandbox';
@@ -15,21 +11,6 @@ import { startStack, type RunningStack } from './stack';
 const SAMPLE = 'samples/weekly-sync.mp3';
 const say = (text: string) => process.stdout.write(`${text}\n`);
 const step = (n: number, text: string) => say(`\n[${n}/6] ${text}`);
-
-async function provisionDemoKey(mongodbUri: string) {
-  const connection = await mongoose.createConnection(mongodbUri, { serverSelectionTimeoutMS: 10_000 }).asPromise();
-  try {
-    const repositories = [
-      new TenantsRepository(connection),
-      new ApiKeysRepository(connection),
-      new WebhookSecretsRepository(connection),
-    ] as const;
-    await Promise.all(repositories.map((r) => r.init()));
-    return await new TenantProvisioner(...repositories).createKey('demo', undefined, 'npm run demo');
-  } finally {
-    await connection.close();
-  }
-}
 
 /**
  * `npm run demo`: the main job, end to end on this machine. Starts what is missing, submits a sample
@@ -60,7 +41,7 @@ async function main(keep: boolean): Promise<number> {
 
     step(2, 'Creating the tenant "demo" with an API key and a webhook secret …');
     const config = loadConfig(stack.env);
-    const demo = await provisionDemoKey(config.mongodb.uri);
+    const demo = await provisionApiKey(config.mongodb.uri, 'demo', 'npm run demo');
     say(`      key ${demo.key.slice(0, 12)}…  secret ${demo.webhookSecret.slice(0, 12)}…`);
     const receiver = await startVerifyingReceiver(demo.webhookSecret);
 
