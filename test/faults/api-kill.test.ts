@@ -1,8 +1,8 @@
 import { startAppProcess, type AppProcess } from '../support/app-process';
-import { startFileServer, type FileServer } from '../support/file-server';
+import type { FileServer } from '../support/file-server';
 import { startPipelineHarness, type PipelineHarness } from '../support/pipeline-harness';
 import { freePort } from '../support/test-env';
-import { distinctRecordings, reportFaults, settle } from './fault-support';
+import { reportFaults, settle, serveRecordings } from './fault-support';
 
 const SUBMISSIONS = 30;
 const CONCURRENCY = 6;
@@ -10,13 +10,11 @@ const CONCURRENCY = 6;
 describe('faults: the API process killed during a submission burst', () => {
   let harness: PipelineHarness;
   let files: FileServer;
-  let recordings: string[];
   const apis: AppProcess[] = [];
 
   beforeAll(async () => {
     harness = await startPipelineHarness();
-    recordings = await distinctRecordings(SUBMISSIONS, 6);
-    files = await startFileServer(Object.fromEntries(recordings.map((file, i) => [`/take-${i}.mp3`, { file }])));
+    files = await serveRecordings(SUBMISSIONS, 6);
   });
 
   afterAll(async () => {

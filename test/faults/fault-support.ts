@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import type { JobDocument } from '../../libs/db/job.schema';
 import type { PipelineHarness } from '../support/pipeline-harness';
 import { speechRecording } from '../support/audio-fixtures';
+import { startFileServer, type FileServer } from '../support/file-server';
 import { waitUntil } from '../support/wait-until';
 
 const run = promisify(execFile);
@@ -15,7 +16,7 @@ const run = promisify(execFile);
  * `count` recordings of the same speech at slightly different volumes: every chunk of every job then has
  * its own audio fingerprint, so the simulator's counts tell which chunk was transcribed how often.
  */
-export async function distinctRecordings(count: number, seconds: number): Promise<string[]> {
+async function distinctRecordings(count: number, seconds: number): Promise<string[]> {
   const speech = await speechRecording(seconds);
   const dir = mkdtempSync(join(tmpdir(), 'voxflow-faults-'));
   return Promise.all(
@@ -25,6 +26,12 @@ export async function distinctRecordings(count: number, seconds: number): Promis
       return out;
     }),
   );
+}
+
+/** `count` distinct recordings served at /take-N.mp3 on 127.0.0.1. */
+export async function serveRecordings(count: number, seconds: number): Promise<FileServer> {
+  const recordings = await distinctRecordings(count, seconds);
+  return startFileServer(Object.fromEntries(recordings.map((file, i) => [`/take-${i}.mp3`, { file }])));
 }
 
 /**

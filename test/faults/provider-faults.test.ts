@@ -1,22 +1,20 @@
 import type { SimulatorConfigPatch } from '../../apps/simulator/faults';
-import { startFileServer, type FileServer } from '../support/file-server';
+import type { FileServer } from '../support/file-server';
 import { startPipelineHarness, type PipelineHarness } from '../support/pipeline-harness';
 import { waitUntil } from '../support/wait-until';
-import { ChunkWatcher, chunkDuplicates, distinctRecordings, reportFaults, settle } from './fault-support';
+import { ChunkWatcher, chunkDuplicates, reportFaults, settle, serveRecordings } from './fault-support';
 
 const JOBS_PER_FAULT = 8;
 
 describe('faults: the provider misbehaves during a batch', () => {
   let harness: PipelineHarness;
   let files: FileServer;
-  let recordings: string[];
   let next = 0;
 
   beforeAll(async () => {
     // A 2 s request timeout, so "slower than the timeout" costs seconds here, not the default 10 minutes.
     harness = await startPipelineHarness({ PROVIDER_TIMEOUT_SECONDS: '2' });
-    recordings = await distinctRecordings(4 * JOBS_PER_FAULT, 20);
-    files = await startFileServer(Object.fromEntries(recordings.map((file, i) => [`/take-${i}.mp3`, { file }])));
+    files = await serveRecordings(4 * JOBS_PER_FAULT, 20);
   });
 
   afterEach(() => harness.simulator.faults.reset());

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import type { ComponentStatus } from '../../deploy/local/component-status';
 import { infraDown, infraUp } from '../../deploy/local/infra';
 import { readInfraOptions, type InfraOptions } from '../../deploy/local/infra-options';
-import { startFileServer, type FileServer } from '../support/file-server';
+import type { FileServer } from '../support/file-server';
 import { startPipelineHarness, type PipelineHarness } from '../support/pipeline-harness';
 import { freePort, infra, uniqueSuffix } from '../support/test-env';
-import { ChunkWatcher, chunkDuplicates, distinctRecordings, reportFaults, settle } from './fault-support';
+import { ChunkWatcher, chunkDuplicates, reportFaults, settle, serveRecordings } from './fault-support';
 
 const JOBS = 8;
 const DOWN_MS = 5_000;
@@ -20,7 +20,6 @@ describe('faults: MongoDB and Temporal restarted mid-batch', () => {
   let options: InfraOptions;
   let harness: PipelineHarness;
   let files: FileServer;
-  let recordings: string[];
   let next = 0;
 
   beforeAll(async () => {
@@ -36,8 +35,7 @@ describe('faults: MongoDB and Temporal restarted mid-batch', () => {
       TEMPORAL_ADDRESS: `127.0.0.1:${temporal}`,
       MONGODB_URI: `mongodb://127.0.0.1:${mongodb}/vf_restarts_${uniqueSuffix()}`,
     });
-    recordings = await distinctRecordings(2 * JOBS, 20);
-    files = await startFileServer(Object.fromEntries(recordings.map((file, i) => [`/take-${i}.mp3`, { file }])));
+    files = await serveRecordings(2 * JOBS, 20);
   });
 
   afterAll(async () => {

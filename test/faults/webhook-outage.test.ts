@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
-import { startFileServer, type FileServer } from '../support/file-server';
+import type { FileServer } from '../support/file-server';
 import { startPipelineHarness, type PipelineHarness } from '../support/pipeline-harness';
 import { waitUntil } from '../support/wait-until';
-import { distinctRecordings, reportFaults, settle } from './fault-support';
+import { reportFaults, settle, serveRecordings } from './fault-support';
 
 const JOBS = 8;
 const OUTAGE_MS = 20_000;
@@ -49,12 +49,10 @@ async function flakyReceiver() {
 describe('faults: the webhook receiver is down for a while, then back', () => {
   let harness: PipelineHarness;
   let files: FileServer;
-  let recordings: string[];
 
   beforeAll(async () => {
     harness = await startPipelineHarness();
-    recordings = await distinctRecordings(JOBS, 10);
-    files = await startFileServer(Object.fromEntries(recordings.map((file, i) => [`/take-${i}.mp3`, { file }])));
+    files = await serveRecordings(JOBS, 10);
   });
 
   afterAll(async () => {

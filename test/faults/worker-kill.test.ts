@@ -1,7 +1,8 @@
 import { startAppProcess, type AppProcess } from '../support/app-process';
-import { startFileServer, type FileServer } from '../support/file-server';
+import type { FileServer } from '../support/file-server';
+import { waitUntil } from '../support/wait-until';
 import { startPipelineHarness, type PipelineHarness } from '../support/pipeline-harness';
-import { ChunkWatcher, chunkDuplicates, distinctRecordings, reportFaults, settle } from './fault-support';
+import { ChunkWatcher, chunkDuplicates, reportFaults, settle, serveRecordings } from './fault-support';
 
 const JOBS = 12;
 const KILLS = 5;
@@ -9,13 +10,11 @@ const KILLS = 5;
 describe('faults: the worker SIGKILLed again and again during a batch', () => {
   let harness: PipelineHarness;
   let files: FileServer;
-  let recordings: string[];
   const workers: AppProcess[] = [];
 
   beforeAll(async () => {
     harness = await startPipelineHarness({}, { inProcessWorker: false });
-    recordings = await distinctRecordings(JOBS, 40);
-    files = await startFileServer(Object.fromEntries(recordings.map((file, i) => [`/take-${i}.mp3`, { file }])));
+    files = await serveRecordings(JOBS, 40);
   });
 
   afterAll(async () => {
@@ -47,7 +46,9 @@ describe('faults: the worker SIGKILLed again and again during a batch', () => {
     }
 
     for (let kill = 0; kill < KILLS; kill++) {
-      await new Promise((wake) => setTimeout(wake, 4_000));
+      // The first kill waits for transcriptions in flight, so at least one lands on provider calls.
+      if (kill === 0) await waitUntil('transcriptions in flight', () => calls.inFlight > 0, 60_000);
+      else await new Promise((wake) => setTimeout(wake, 4_000));
       callsCutOff += calls.inFlight;
       await worker.crash();
       worker = await startWorker();
@@ -70,6 +71,7 @@ describe('faults: the worker SIGKILLed again and again during a batch', () => {
       p99_delay_s: outcome.p99DelayS,
     });
     expect(watcher.chunksSeen()).toBe(chunks);
+    expect(callsCutOff).toBeGreaterThan(0);
     expect(outcome.lost).toBe(0);
     expect(outcome.completed).toBe(JOBS);
     expect(duplicates).toBe(0);
