@@ -85,7 +85,7 @@ export function createMergeActivities({
     chunkCount: number,
     language?: string,
   ): Promise<MergedTranscript> {
-    const stored = await chunks.listForJob(jobId);
+    const stored = await chunks.listForJob(jobId, chunkCount);
     const missing = Array.from({ length: chunkCount }, (_, i) => i).filter((i) => stored[i]?.index !== i);
     if (missing.length > 0 || stored.length !== chunkCount) {
       throw permanent(JOB_ERROR_CODES.internal, `chunk transcripts missing for chunks ${missing.join(', ')}`);

@@ -8,6 +8,8 @@ import { keepHeartbeating } from './heartbeat';
 export interface StoreJobResultsInput {
   jobId: string;
   languages: string[];
+  /** Absent in workflows started before it was added: the chunks are then found by job id. */
+  chunkCount?: number;
 }
 
 export interface StoredJobResults {
@@ -26,25 +28,25 @@ export function createStoreActivities({
   storage,
 }: Pick<ActivityDeps, 'chunks' | 'transcripts' | 'storage'>) {
   return {
-    async storeJobResults({ jobId, languages }: StoreJobResultsInput): Promise<StoredJobResults> {
+    async storeJobResults({ jobId, languages, chunkCount }: StoreJobResultsInput): Promise<StoredJobResults> {
       const stopHeartbeat = keepHeartbeating();
       try {
-        return await store(jobId, languages);
+        return await store(jobId, languages, chunkCount);
       } finally {
         stopHeartbeat();
       }
     },
   };
 
-  async function store(jobId: string, languages: string[]): Promise<StoredJobResults> {
-    const stored = new Set((await transcripts.languages(jobId)).map((t) => t.language));
-    const missing = languages.filter((language) => !stored.has(language));
+  async function store(jobId: string, languages: string[], chunkCount?: number): Promise<StoredJobResults> {
+    const stored = await Promise.all(languages.map((language) => transcripts.exists(jobId, language)));
+    const missing = languages.filter((_, i) => !stored[i]);
     if (missing.length > 0) throw permanent(JOB_ERROR_CODES.internal, `transcripts missing for ${missing.join(', ')}`);
 
     const usage = new Map<string, ProviderUsage>();
     const providersUsed: SttProviderName[] = [];
     let simulated = false;
-    for (const chunk of await chunks.listForJob(jobId)) {
+    for (const chunk of await chunks.listForJob(jobId, chunkCount)) {
       const entry = usage.get(chunk.provider) ?? { provider: chunk.provider, audioSeconds: 0, requests: 0 };
       entry.audioSeconds = Math.round((entry.audioSeconds + chunk.durationS) * 1000) / 1000;
       entry.requests++;

@@ -57,7 +57,7 @@ export function createTranslateActivities({
       const { cancellationSignal: signal } = Context.current();
       const heartbeat = throttledHeartbeat(1_000);
       try {
-        const original = await store.loadOriginal(jobId);
+        const original = await store.load(jobId, sourceLanguage);
         if (!original) throw permanent(JOB_ERROR_CODES.internal, 'the original transcript is missing');
         const lines = original.segments.map((s) => s.text);
         const translator = providers.translator(input.provider);

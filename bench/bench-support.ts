@@ -16,8 +16,45 @@ export function processMemory(pid: number): { rssMb: number; peakMb: number } {
   return { rssMb: Math.round(kb('VmRSS') / 1024), peakMb: Math.round(kb('VmHWM') / 1024) };
 }
 
+/** CPU seconds a process has used: itself, and its finished children (ffmpeg runs of the worker). */
+export function processCpuSeconds(pid: number): { self: number; children: number } {
+  // Fields after the command name: utime stime cutime cstime are the 12th to 15th, in clock ticks.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ').map(Number);
+  const ticks = 100; // USER_HZ, 100 on every Linux ABI
+  return { self: (fields[11]! + fields[12]!) / ticks, children: (fields[13]! + fields[14]!) / ticks };
+}
+
+/**
+ * CPU seconds each part of the running stack has used so far (apps and the servers Voxflow started),
+ * `name_cpu_s` keys; the worker's ffmpeg children are counted apart.
+ */
+export function stackCpuSeconds(stack: RunningStack): Record<string, number> {
+  const parts: [string, number | undefined][] = [
+    ...stack.apps.map((app): [string, number | undefined] => [app.name, app.child.pid]),
+    ...stack.infra.map((component): [string, number | undefined] => [component.name, component.pid]),
+  ];
+  const figures: Record<string, number> = {};
+  for (const [name, pid] of parts) {
+    if (!pid) continue;
+    try {
+      const { self, children } = processCpuSeconds(pid);
+      figures[`${name}_cpu_s`] = Number(self.toFixed(1));
+      if (name === 'worker') figures.ffmpeg_cpu_s = Number(children.toFixed(1));
+    } catch {
+      // Gone already (or not on this machine's /proc): left out rather than guessed.
+    }
+  }
+  return figures;
+}
+
 export function machine(): string {
   return `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 1024 ** 3)} GiB, Node ${process.version}`;
+}
+
+/** The q-quantile (0–1) of some values, nearest-rank; 0 when there are none. */
+export function percentile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]! : 0;
 }
 
 /** Prints a figure line and returns it, for the JSON record. */

@@ -6,15 +6,11 @@ import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { loadConfig } from '../libs/config';
 import { provisionApiKey } from '../libs/tenants/provision-api-key';
-import { listenOnLoopback, report, saveResults, startBenchStack } from './bench-support';
+import { activityLatency } from './activity-latency';
+import { listenOnLoopback, percentile, report, saveResults, stackCpuSeconds, startBenchStack } from './bench-support';
 import { longRecording } from './long-recording';
 
 const run = promisify(execFile);
-
-function percentile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]! : 0;
-}
 
 /**
  * Orchestration throughput: many short jobs (by URL, zero simulator latency) submitted through the API as
@@ -72,6 +68,7 @@ async function main(): Promise<void> {
     const submitMs: number[] = [];
     let refused = 0;
     let next = 0;
+    const cpuBefore = stackCpuSeconds(stack);
     const started = Date.now();
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
@@ -97,6 +94,12 @@ async function main(): Promise<void> {
     while (webhookAt.size < submittedAt.size && Date.now() < deadline)
       await new Promise((wake) => setTimeout(wake, 250));
     clearInterval(sampler);
+    const cpuAfter = stackCpuSeconds(stack);
+    // Where the CPU went while the jobs ran: per part of the stack, and per completed job.
+    const cpu = Object.fromEntries(
+      Object.entries(cpuAfter).map(([part, seconds]) => [part, Number((seconds - (cpuBefore[part] ?? 0)).toFixed(1))]),
+    );
+    const cpuTotal = Object.values(cpu).reduce((sum, seconds) => sum + seconds, 0);
 
     const ends = [...webhookAt.values()].sort((a, b) => a - b);
     const lastEnd = ends.at(-1) ?? Date.now();
@@ -123,8 +126,17 @@ async function main(): Promise<void> {
       backlog_last: backlog.at(-1) ?? 0,
     };
     report('throughput', figures);
+    report('  cpu', { ...cpu, per_job_ms: Math.round((cpuTotal * 1000) / Math.max(1, webhookAt.size)) });
+    // Spread the sample over the run: early jobs meet an idle stack, late ones the backlog.
+    const finished = [...webhookAt.keys()];
+    const sample = finished.filter((_, i) => i % Math.max(1, Math.floor(finished.length / 30)) === 0);
+    const tasks = await activityLatency(
+      loadConfig(stack.env),
+      sample.flatMap((id) => [id, `${id}-webhook-completed`]),
+    );
+    for (const [type, spans] of Object.entries(tasks)) report(`  ${type}`, spans);
     const goal = '≥ 20 completed jobs/s, p99 submit ≤ 50 ms, no backlog growth';
-    process.stdout.write(`results: ${saveResults('throughput', { figures, goal })}\n`);
+    process.stdout.write(`results: ${saveResults('throughput', { figures, cpu, tasks, goal })}\n`);
   } finally {
     await stack.stop();
     files.close();

@@ -4,7 +4,9 @@ import {
   isCancellation,
   log,
   ParentClosePolicy,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   startChild,
   upsertSearchAttributes,
@@ -21,7 +23,14 @@ import type {
 } from '../libs/contracts/job';
 import { PIPELINE } from '../libs/contracts/pipeline';
 import { SEARCH_ATTRIBUTES } from '../libs/contracts/temporal';
-import { MEDIA_WORK, PROVIDER_CALL, PROVIDER_CALL_LAST_RESORT, SHORT_IO, TRANSCRIPT_WORK } from './activity-profiles';
+import {
+  MEDIA_WORK,
+  PROVIDER_CALL,
+  PROVIDER_CALL_LAST_RESORT,
+  SHORT_IO,
+  SHORT_IO_LOCAL,
+  TRANSCRIPT_WORK,
+} from './activity-profiles';
 import { progressQuery } from './definitions';
 import { isProviderFailure, toJobError } from './job-failure';
 import { JobRecorder } from './job-recorder';
@@ -29,6 +38,7 @@ import { webhookDelivery } from './webhook-delivery.workflow';
 import { nowIso, nowMs } from './workflow-clock';
 
 const io = proxyActivities<Activities>(SHORT_IO);
+const localIo = proxyLocalActivities<Activities>(SHORT_IO_LOCAL);
 const transcriptWork = proxyActivities<Activities>(TRANSCRIPT_WORK);
 const media = proxyActivities<Activities>(MEDIA_WORK);
 const providerCall = proxyActivities<Activities>(PROVIDER_CALL);
@@ -54,7 +64,8 @@ const STAGE_PERCENT: Record<JobStage, number> = {
  */
 export async function transcriptionJob(input: TranscriptionJobInput): Promise<TranscriptionJobResult> {
   const { jobId } = input;
-  const recorder = new JobRecorder(jobId, io.recordJob);
+  // Jobs started before the job record was written by local activities keep replaying as they ran.
+  const recorder = new JobRecorder(jobId, patched('job-record-local-activity') ? localIo.recordJob : io.recordJob);
   const progress: JobProgress = { status: 'processing', stage: 'queued', percent: 0, chunksDone: 0, chunksTotal: 0 };
   const timings: Record<string, number> = {};
   const started = nowMs();
@@ -204,7 +215,11 @@ export async function transcriptionJob(input: TranscriptionJobInput): Promise<Tr
       ),
     );
     const stored = await stage('storing', () =>
-      transcriptWork.storeJobResults({ jobId, languages: [merged.language, ...targets] }),
+      transcriptWork.storeJobResults({
+        jobId,
+        languages: [merged.language, ...targets],
+        chunkCount: prepared.chunks.length,
+      }),
     );
 
     progress.stage = 'done';

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { accessSync, constants, copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { FERRETDB_PATCHES, patchedModuleCopy } from './ferretdb-patches';
 
 export const TEMPORAL_CLI_VERSION = '1.5.1';
 export const FERRETDB_VERSION = '1.24.2';
@@ -71,23 +72,52 @@ export async function resolveKustomize(cacheDir: string): Promise<string> {
 
 /**
  * FerretDB 1.24 built from deploy/local/ferretdb (a small entry point over FerretDB's embeddable package;
- * see its main.go for why). The cache name carries a hash of that source, so an edit rebuilds it.
+ * see its main.go for why), with FERRETDB_PATCHES applied. The cache name carries a hash of that source and
+ * of the patches, so an edit rebuilds it.
  */
 export async function resolveFerretDb(cacheDir: string, repoRoot: string): Promise<string> {
   const sourceDir = join(repoRoot, 'deploy', 'local', 'ferretdb');
   const digest = createHash('sha256');
   for (const file of ['main.go', 'go.mod', 'go.sum']) digest.update(readFileSync(join(sourceDir, file)));
+  digest.update(JSON.stringify(FERRETDB_PATCHES));
   const cached = join(cacheDir, `ferretdb-${FERRETDB_VERSION}-${digest.digest('hex').slice(0, 10)}`);
   if (isExecutable(cached)) return cached;
-  await goBuild(
-    cached,
-    ['build', '-trimpath', '-mod=readonly', '-o', '{out}', '.'],
-    'ferretdb',
-    `FerretDB v${FERRETDB_VERSION}`,
-    'no MongoDB-wire server was found: set MONGODB_URI or put `mongod` on PATH',
-    sourceDir,
-  );
+  const go = findGo('no MongoDB-wire server was found: set MONGODB_URI or put `mongod` on PATH', 'FerretDB');
+  mkdirSync(cacheDir, { recursive: true });
+  const patchDir = mkdtempSync(join(cacheDir, '.patch-ferretdb-'));
+  try {
+    const env = { ...process.env };
+    const modulePath = 'github.com/FerretDB/FerretDB';
+    await run(go, ['mod', 'download', modulePath], { cwd: sourceDir, env });
+    const moduleDir = (await run(go, ['list', '-m', '-f', '{{.Dir}}', modulePath], { cwd: sourceDir, env })).trim();
+    const patched = patchedModuleCopy(moduleDir, patchDir, FERRETDB_PATCHES);
+    // A go.mod of our own beside the copy: the committed one stays untouched and builds the same otherwise.
+    const modFile = join(patchDir, 'go.mod');
+    copyFileSync(join(sourceDir, 'go.mod'), modFile);
+    copyFileSync(join(sourceDir, 'go.sum'), join(patchDir, 'go.sum'));
+    await run(go, ['mod', 'edit', `-modfile=${modFile}`, `-replace=${modulePath}=${patched}`], { cwd: sourceDir, env });
+    await goBuild(
+      cached,
+      ['build', '-trimpath', '-mod=readonly', `-modfile=${modFile}`, '-o', '{out}', '.'],
+      'ferretdb',
+      `FerretDB v${FERRETDB_VERSION}`,
+      'no MongoDB-wire server was found: set MONGODB_URI or put `mongod` on PATH',
+      sourceDir,
+    );
+  } finally {
+    rmSync(patchDir, { recursive: true, force: true });
+  }
   return cached;
+}
+
+function findGo(alternative: string, label: string): string {
+  const go = findOnPath('go') ?? (isExecutable('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
+  if (!go) {
+    throw new MissingToolError(
+      `${alternative}, or install Go 1.24+ (https://go.dev/dl/) so Voxflow can build ${label}.`,
+    );
+  }
+  return go;
 }
 
 /** Runs `go install` (into a temporary GOBIN) or `go build -o {out}`, then moves the binary into the cache. */
@@ -99,12 +129,7 @@ async function goBuild(
   alternative: string,
   cwd?: string,
 ): Promise<void> {
-  const go = findOnPath('go') ?? (isExecutable('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
-  if (!go) {
-    throw new MissingToolError(
-      `${alternative}, or install Go 1.24+ (https://go.dev/dl/) so Voxflow can build ${label}.`,
-    );
-  }
+  const go = findGo(alternative, label);
   const cacheDir = join(target, '..');
   mkdirSync(cacheDir, { recursive: true });
   const tmp = mkdtempSync(join(cacheDir, `.build-${binaryName}-`));
@@ -124,13 +149,16 @@ async function goBuild(
   }
 }
 
-function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<void> {
+/** Runs a command to completion; resolves with its standard output (its errors go to ours). */
+function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<string> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { ...options, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.once('error', reject);
     child.once('exit', (code, signal) =>
       code === 0
-        ? resolvePromise()
+        ? resolvePromise(stdout)
         : reject(new Error(`${command} ${args.join(' ')} failed (${signal ?? `exit ${code}`})`)),
     );
   });

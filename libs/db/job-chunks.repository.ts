@@ -30,8 +30,17 @@ export class JobChunksRepository {
     }
   }
 
-  async listForJob(jobId: string): Promise<JobChunkDocument[]> {
-    return this.model.find({ jobId }).sort({ index: 1 }).lean();
+  /**
+   * The job's stored chunks in index order. Given the chunk count, reads each chunk by its id: point reads
+   * stay cheap however many jobs the collection holds, even on servers that cannot use the jobId index
+   * (FerretDB on SQLite pushes down only `_id` filters and decodes every document for anything else).
+   */
+  async listForJob(jobId: string, chunkCount?: number): Promise<JobChunkDocument[]> {
+    if (chunkCount === undefined) return this.model.find({ jobId }).sort({ index: 1 }).lean();
+    const found = await Promise.all(
+      Array.from({ length: chunkCount }, (_, index) => this.model.findById(chunkId(jobId, index)).lean()),
+    );
+    return found.filter((chunk) => chunk !== null);
   }
 
   async removeForJob(jobId: string): Promise<void> {

@@ -36,8 +36,9 @@ export class TranscriptsRepository {
     return (await this.transcripts.findById(transcriptId(jobId, language)).lean()) ?? undefined;
   }
 
-  async findOriginal(jobId: string): Promise<TranscriptDocument | undefined> {
-    return (await this.transcripts.findOne({ jobId, kind: 'original' }).lean()) ?? undefined;
+  /** Whether the transcript is stored, read by id (see JobChunksRepository.listForJob for why). */
+  async exists(jobId: string, language: string): Promise<boolean> {
+    return (await this.transcripts.exists({ _id: transcriptId(jobId, language) })) !== null;
   }
 
   async languages(jobId: string): Promise<{ language: string; kind: 'original' | 'translation' }[]> {

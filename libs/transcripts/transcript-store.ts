@@ -31,11 +31,6 @@ export class TranscriptStore {
     return doc ? this.inflate(doc) : undefined;
   }
 
-  async loadOriginal(jobId: string): Promise<TranscriptDocument | undefined> {
-    const doc = await this.repository.findOriginal(jobId);
-    return doc ? this.inflate(doc) : undefined;
-  }
-
   private async inflate(doc: TranscriptDocument): Promise<TranscriptDocument> {
     if (!doc.storageKey) return doc;
     const chunks: Buffer[] = [];

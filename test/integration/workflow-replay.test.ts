@@ -11,15 +11,28 @@ import { HISTORIES_DIR } from '../support/histories';
 describe('workflow replay', () => {
   const fixtures = readdirSync(HISTORIES_DIR).filter((file) => file.endsWith('.json'));
 
-  it('has recorded histories to replay', () => {
+  // `*.job-record-activity.json` ran before the job record moved to local activities (patch
+  // 'job-record-local-activity'); jobs like them may still be running when a new worker takes over.
+  const outcomes = ['completed', 'cancelled', 'failed-provider-auth', 'provider-fallback'];
+
+  it('has recorded histories to replay, from today and from before the last patch', () => {
     expect(fixtures).toEqual(
-      expect.arrayContaining([
-        'transcription-job.completed.json',
-        'transcription-job.cancelled.json',
-        'transcription-job.failed-provider-auth.json',
-        'transcription-job.provider-fallback.json',
-      ]),
+      expect.arrayContaining(
+        outcomes.flatMap((outcome) => [
+          `transcription-job.${outcome}.json`,
+          `transcription-job.${outcome}.job-record-activity.json`,
+        ]),
+      ),
     );
+  });
+
+  it.each(outcomes)('covers both sides of the patch for %s', (outcome) => {
+    const hasPatchMarker = (file: string) =>
+      readFileSync(join(HISTORIES_DIR, file), 'utf8').includes(
+        Buffer.from('{"id":"job-record-local-activity"').toString('base64').slice(0, 40),
+      );
+    expect(hasPatchMarker(`transcription-job.${outcome}.json`)).toBe(true);
+    expect(hasPatchMarker(`transcription-job.${outcome}.job-record-activity.json`)).toBe(false);
   });
 
   it.each(fixtures)('replays %s deterministically', async (file) => {

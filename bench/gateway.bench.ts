@@ -1,0 +1,285 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs, promisify } from 'node:util';
+import { io, type Socket } from 'socket.io-client';
+import { loadConfig } from '../libs/config';
+import { DeepgramLiveUpstream, type LiveResults } from '../libs/providers/deepgram-live.upstream';
+import { provisionApiKey } from '../libs/tenants/provision-api-key';
+import { percentile, processMemory, report, saveResults, stackCpuSeconds, startBenchStack } from './bench-support';
+import { longRecording } from './long-recording';
+
+const run = promisify(execFile);
+const FRAME_MS = 100;
+const FRAME_BYTES = 3_200; // 100 ms of 16 kHz mono PCM16
+/** Latencies are taken after this much streaming, once every session is past its first words. */
+const WARM_UP_MS = 3_000;
+
+interface Options {
+  seconds: number;
+  binary: boolean;
+}
+
+/** `seconds` of spoken PCM16 (16 kHz mono) cut into 100 ms frames; a speaker loops them. */
+async function speechFrames(seconds: number): Promise<Buffer[]> {
+  const { stdout } = await run(
+    'ffmpeg',
+    [
+      '-v',
+      'error',
+      '-i',
+      await longRecording(1),
+      '-t',
+      String(seconds),
+      '-f',
+      's16le',
+      '-ac',
+      '1',
+      '-ar',
+      '16000',
+      '-',
+    ],
+    { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 },
+  );
+  const frames: Buffer[] = [];
+  for (let at = 0; at + FRAME_BYTES <= stdout.length; at += FRAME_BYTES)
+    frames.push(stdout.subarray(at, at + FRAME_BYTES));
+  return frames;
+}
+
+/**
+ * The frame whose arrival produced an interim result: interim results end at the audio received so far
+ * (the simulator, like Deepgram, reports what it heard up to the last frame), so end ÷ 100 ms names it.
+ */
+function triggeringFrame(start: number, duration: number): number {
+  return Math.round((start + duration) * (1000 / FRAME_MS)) - 1;
+}
+
+/** Runs `count` tasks at most `width` at a time (connection storms are not what is measured). */
+async function inBatches<T>(count: number, width: number, task: (i: number) => Promise<T>): Promise<T[]> {
+  const results: T[] = [];
+  for (let from = 0; from < count; from += width)
+    results.push(
+      ...(await Promise.all(Array.from({ length: Math.min(width, count - from) }, (_, j) => task(from + j)))),
+    );
+  return results;
+}
+
+function once<T>(socket: Socket, event: string, timeoutMs = 30_000): Promise<T> {
+  return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${event} within ${timeoutMs} ms`)), timeoutMs);
+    socket.once(event, (payload: T) => {
+      clearTimeout(timer);
+      resolvePromise(payload);
+    });
+    socket.once('error', (error: { message?: string }) => {
+      clearTimeout(timer);
+      reject(new Error(`${event}: ${error?.message ?? 'error'}`));
+    });
+  });
+}
+
+/**
+ * Streams every speaker's frames in real time (each on its own 100 ms clock, starts spread over one frame)
+ * and calls `sent(speaker, frame, at)`; resolves after `seconds`.
+ */
+async function streamAll(
+  speakers: number,
+  frames: Buffer[],
+  seconds: number,
+  send: (speaker: number, frame: Buffer) => void,
+  sent: (speaker: number, index: number, at: number) => void,
+): Promise<void> {
+  const timers: NodeJS.Timeout[] = [];
+  for (let s = 0; s < speakers; s++) {
+    let index = 0;
+    const tick = () => {
+      sent(s, index, performance.now());
+      send(s, frames[index % frames.length]!);
+      index++;
+    };
+    timers.push(
+      setTimeout(
+        () => {
+          tick();
+          timers.push(setInterval(tick, FRAME_MS));
+        },
+        Math.floor((s * FRAME_MS) / speakers),
+      ),
+    );
+  }
+  await new Promise((wake) => setTimeout(wake, seconds * 1000));
+  for (const timer of timers) clearInterval(timer);
+}
+
+/** Frame send times per speaker; latency samples once warm. */
+class Clock {
+  private readonly sentAt: Float64Array[];
+  readonly latencies: number[] = [];
+  private warmFrom = Infinity;
+
+  constructor(speakers: number, seconds: number) {
+    this.sentAt = Array.from({ length: speakers }, () => new Float64Array(Math.ceil((seconds * 1000) / FRAME_MS) + 10));
+  }
+
+  started(): void {
+    this.warmFrom = performance.now() + WARM_UP_MS;
+  }
+
+  sent(speaker: number, index: number, at: number): void {
+    if (index < this.sentAt[speaker]!.length) this.sentAt[speaker]![index] = at;
+  }
+
+  received(speaker: number, start: number, duration: number): void {
+    const now = performance.now();
+    const at = this.sentAt[speaker]?.[triggeringFrame(start, duration)];
+    if (at && at >= this.warmFrom) this.latencies.push(now - at);
+  }
+}
+
+/** N speakers through the gateway, each with one viewer: speaker send → viewer receives the interim caption. */
+async function throughGateway(
+  apiUrl: string,
+  apiPid: number,
+  key: string,
+  n: number,
+  frames: Buffer[],
+  options: Options,
+) {
+  const connect = (namespace: string, query: Record<string, string> = {}) =>
+    io(`${apiUrl}${namespace}`, {
+      auth: { token: key },
+      query,
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    });
+  const clock = new Clock(n, options.seconds);
+  const speakers = await inBatches(n, 50, async () => {
+    const socket = connect('/audio-stream', { lang: 'en' });
+    const { session_id } = await once<{ session_id: string }>(socket, 'connected');
+    return { socket, sessionId: session_id };
+  });
+  const viewers = await inBatches(n, 50, async (i) => {
+    const socket = connect('/captions');
+    socket.on('caption', (caption: { is_final: boolean; start: number; duration: number }) => {
+      if (!caption.is_final) clock.received(i, caption.start, caption.duration);
+    });
+    socket.emit('watch', { session_id: speakers[i]!.sessionId });
+    await once(socket, 'watching');
+    return socket;
+  });
+  let peakRss = processMemory(apiPid).rssMb;
+  const rssSampler = setInterval(() => (peakRss = Math.max(peakRss, processMemory(apiPid).rssMb)), 500);
+  clock.started();
+  await streamAll(
+    n,
+    frames,
+    options.seconds,
+    (s, frame) =>
+      speakers[s]!.socket.emit('audio_chunk', options.binary ? frame : { audio_chunk: frame.toString('base64') }),
+    (s, index, at) => clock.sent(s, index, at),
+  );
+  clearInterval(rssSampler);
+  for (const { socket } of speakers) socket.disconnect();
+  for (const socket of viewers) socket.disconnect();
+  return { latencies: clock.latencies, peakRss };
+}
+
+/** The same audio straight to the simulator with the gateway's own Deepgram client: the time not ours. */
+async function direct(deepgram: { apiKey?: string; baseUrl?: string }, n: number, frames: Buffer[], options: Options) {
+  const clock = new Clock(n, options.seconds);
+  const upstreams = await inBatches(n, 50, async (i) => {
+    const upstream = new DeepgramLiveUpstream({ apiKey: deepgram.apiKey!, baseUrl: deepgram.baseUrl, language: 'en' });
+    upstream.on('results', (results: LiveResults) => {
+      if (!results.is_final) clock.received(i, results.start, results.duration);
+    });
+    await upstream.open();
+    return upstream;
+  });
+  clock.started();
+  await streamAll(
+    n,
+    frames,
+    options.seconds,
+    (s, frame) => upstreams[s]!.sendAudio(frame),
+    (s, index, at) => clock.sent(s, index, at),
+  );
+  for (const upstream of upstreams) upstream.close();
+  return clock.latencies;
+}
+
+const round1 = (value: number) => Math.round(value * 10) / 10;
+
+/**
+ * Live-caption scale: for each N, N speakers stream 100 ms PCM frames in real time, each watched by one
+ * viewer. Added relay latency = (speaker send → viewer receives the interim caption) minus the same audio's
+ * round trip straight to the simulator at the same N; memory = the API's RSS growth per connection.
+ */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      speakers: { type: 'string', default: '100,250,500,1000' },
+      seconds: { type: 'string', default: '15' },
+      encoding: { type: 'string', default: 'binary' },
+    },
+  });
+  const levels = values.speakers.split(',').map(Number);
+  const options: Options = { seconds: Number(values.seconds), binary: values.encoding !== 'base64' };
+  const scratch = mkdtempSync(join(tmpdir(), 'voxflow-bench-gateway-'));
+  const frames = await speechFrames(20);
+  const stack = await startBenchStack('gateway', scratch, {
+    LIVE_IDLE_TIMEOUT_SECONDS: '60',
+  });
+  const rows: Record<string, number | string>[] = [];
+  try {
+    const config = loadConfig(stack.env);
+    const { key } = await provisionApiKey(config.mongodb.uri, 'bench-gateway');
+    const apiPid = stack.apps.find((app) => app.name === 'api')!.child.pid!;
+    // Growth is counted from the API's RSS before any connection, so a later level cannot hide in memory an
+    // earlier one left allocated: conservative for the small levels.
+    const idleRss = processMemory(apiPid).rssMb;
+    for (const n of levels) {
+      const cpuBefore = stackCpuSeconds(stack);
+      const gateway = await throughGateway(stack.apiUrl, apiPid, key, n, frames, options);
+      const cpuAfter = stackCpuSeconds(stack);
+      await new Promise((wake) => setTimeout(wake, 2_000)); // sessions end and upstreams close
+      const simulatorOnly = await direct(config.providers.deepgram, n, frames, options);
+      const [e2eP50, e2eP99] = [percentile(gateway.latencies, 0.5), percentile(gateway.latencies, 0.99)];
+      const [simP50, simP99] = [percentile(simulatorOnly, 0.5), percentile(simulatorOnly, 0.99)];
+      const row = {
+        speakers: n,
+        encoding: options.binary ? 'binary' : 'base64',
+        captions_timed: gateway.latencies.length,
+        e2e_p50_ms: round1(e2eP50),
+        e2e_p99_ms: round1(e2eP99),
+        simulator_p50_ms: round1(simP50),
+        simulator_p99_ms: round1(simP99),
+        added_p50_ms: round1(e2eP50 - simP50),
+        added_p99_ms: round1(e2eP99 - simP99),
+        api_rss_idle_mb: idleRss,
+        api_rss_peak_mb: gateway.peakRss,
+        kb_per_connection: Math.round(((gateway.peakRss - idleRss) * 1024) / (2 * n)),
+        api_cpu_per_s: round1(((cpuAfter.api_cpu_s ?? 0) - (cpuBefore.api_cpu_s ?? 0)) / options.seconds),
+      };
+      report('gateway', row);
+      rows.push(row);
+      await new Promise((wake) => setTimeout(wake, 3_000));
+    }
+    const passing = rows.filter((row) => (row.added_p99_ms as number) <= 20).map((row) => row.speakers as number);
+    const summary = { largest_n_within_20ms_p99: passing.length ? Math.max(...passing) : 0 };
+    report('gateway', summary);
+    const goal = '≥ 1,000 speakers at ≤ 20 ms p99 added latency, ≤ 100 KB per connection';
+    process.stdout.write(`results: ${saveResults('gateway', { rows, summary, goal })}\n`);
+  } finally {
+    await stack.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench gateway failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
