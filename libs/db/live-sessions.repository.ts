@@ -35,7 +35,9 @@ export class LiveSessionsRepository {
   }
 
   async findForTenant(tenantId: string, sessionId: string): Promise<LiveSessionDocument | undefined> {
-    return (await this.sessions.findOne({ _id: sessionId, tenantId }).lean()) ?? undefined;
+    // Read by id alone and compared here: an `_id`-only filter is a point read on every MongoDB-wire server.
+    const session = await this.sessions.findById(sessionId).lean();
+    return session && session.tenantId === tenantId ? session : undefined;
   }
 
   async addLine(line: Omit<LiveCaptionLineDocument, '_id'>): Promise<void> {
