@@ -22,6 +22,8 @@ export async function pingMongo(uri: string, timeoutMs = 2_000): Promise<boolean
   const connection = mongoose.createConnection(uri, {
     serverSelectionTimeoutMS: timeoutMs,
     connectTimeoutMS: timeoutMs,
+    // A server that accepts connections but never answers (seen: a deadlocked FerretDB) is not up.
+    socketTimeoutMS: timeoutMs,
   });
   try {
     await connection.asPromise();

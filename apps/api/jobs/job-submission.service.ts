@@ -173,9 +173,9 @@ export class JobSubmissionService {
 
   /**
    * Claims the Idempotency-Key for `jobId` (undefined: go on and create it), or returns the job of the
-   * request that claimed it first. That request may still be creating its job: wait briefly. Once its claim
-   * is older than ORPHANED_CLAIM_MS the request is dead: a claim without a job is taken over, and a job it
-   * recorded but may not have started is started now (idempotently).
+   * request that claimed it first. That request may still be creating its job: wait briefly. A job it
+   * recorded but may not have started is started now (idempotently); once its claim is older than
+   * ORPHANED_CLAIM_MS without a job, the request is dead and the claim is taken over.
    */
   private async claimKey(
     tenantId: string,
@@ -197,7 +197,10 @@ export class JobSubmissionService {
       for (let waited = 0; waited < 10_000; waited += 100) {
         const job = await this.jobs.findForTenant(tenantId, claim.jobId);
         if (job) {
-          if (job.status === 'queued' && orphaned()) await startRecordedJob(this.client, this.config, job);
+          // Still queued: its request may have died between recording and starting it. Starting is idempotent
+          // (workflow id = job id, an existing run is used), and waiting for the claim to age would hand the
+          // client a 202 for a job nobody starts when the retry comes back quickly.
+          if (job.status === 'queued') await startRecordedJob(this.client, this.config, job);
           return job;
         }
         if (orphaned()) break;
