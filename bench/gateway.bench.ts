@@ -1,19 +1,16 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseArgs, promisify } from 'node:util';
+import { parseArgs } from 'node:util';
 import { io, type Socket } from 'socket.io-client';
 import { loadConfig } from '../libs/config';
+import { PCM_FRAME_MS, pcmFrames } from '../libs/media/pcm-frames';
 import { DeepgramLiveUpstream, type LiveResults } from '../libs/providers/deepgram-live.upstream';
 import { provisionApiKey } from '../libs/tenants/provision-api-key';
 import { percentile, processMemory, report, saveResults, stackCpuSeconds, startBenchStack } from './bench-support';
 import { longRecording } from './long-recording';
 
-const run = promisify(execFile);
-const FRAME_MS = 100;
-const FRAME_BYTES = 3_200; // 100 ms of 16 kHz mono PCM16
 /** Latencies are taken after this much streaming, once every session is past its first words. */
 const WARM_UP_MS = 3_000;
 
@@ -22,39 +19,12 @@ interface Options {
   binary: boolean;
 }
 
-/** `seconds` of spoken PCM16 (16 kHz mono) cut into 100 ms frames; a speaker loops them. */
-async function speechFrames(seconds: number): Promise<Buffer[]> {
-  const { stdout } = await run(
-    'ffmpeg',
-    [
-      '-v',
-      'error',
-      '-i',
-      await longRecording(1),
-      '-t',
-      String(seconds),
-      '-f',
-      's16le',
-      '-ac',
-      '1',
-      '-ar',
-      '16000',
-      '-',
-    ],
-    { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 },
-  );
-  const frames: Buffer[] = [];
-  for (let at = 0; at + FRAME_BYTES <= stdout.length; at += FRAME_BYTES)
-    frames.push(stdout.subarray(at, at + FRAME_BYTES));
-  return frames;
-}
-
 /**
  * The frame whose arrival produced an interim result: interim results end at the audio received so far
  * (the simulator, like Deepgram, reports what it heard up to the last frame), so end ÷ 100 ms names it.
  */
 function triggeringFrame(start: number, duration: number): number {
-  return Math.round((start + duration) * (1000 / FRAME_MS)) - 1;
+  return Math.round((start + duration) * (1000 / PCM_FRAME_MS)) - 1;
 }
 
 /** Runs `count` tasks at most `width` at a time (connection storms are not what is measured). */
@@ -104,9 +74,9 @@ async function streamAll(
       setTimeout(
         () => {
           tick();
-          timers.push(setInterval(tick, FRAME_MS));
+          timers.push(setInterval(tick, PCM_FRAME_MS));
         },
-        Math.floor((s * FRAME_MS) / speakers),
+        Math.floor((s * PCM_FRAME_MS) / speakers),
       ),
     );
   }
@@ -121,7 +91,10 @@ class Clock {
   private warmFrom = Infinity;
 
   constructor(speakers: number, seconds: number) {
-    this.sentAt = Array.from({ length: speakers }, () => new Float64Array(Math.ceil((seconds * 1000) / FRAME_MS) + 10));
+    this.sentAt = Array.from(
+      { length: speakers },
+      () => new Float64Array(Math.ceil((seconds * 1000) / PCM_FRAME_MS) + 10),
+    );
   }
 
   started(): void {
@@ -229,7 +202,8 @@ async function main(): Promise<void> {
   const levels = values.speakers.split(',').map(Number);
   const options: Options = { seconds: Number(values.seconds), binary: values.encoding !== 'base64' };
   const scratch = mkdtempSync(join(tmpdir(), 'voxflow-bench-gateway-'));
-  const frames = await speechFrames(20);
+  // A speaker loops 20 s of speech.
+  const frames = await pcmFrames(await longRecording(1), 20);
   const stack = await startBenchStack('gateway', scratch, {
     LIVE_IDLE_TIMEOUT_SECONDS: '60',
   });
