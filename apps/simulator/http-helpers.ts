@@ -26,9 +26,17 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buff
     });
     req.once('end', () => resolvePromise(Buffer.concat(chunks)));
     req.once('error', reject);
-    req.once('close', () => {
-      if (!req.complete) reject(new Error('the client went away during the upload'));
-    });
+    rejectIfClientLeaves(req, reject);
+  });
+}
+
+/**
+ * A client that dies mid-upload (a killed worker) never ends the body: reading it must give up instead of
+ * waiting forever (and the request must stop counting as in flight).
+ */
+export function rejectIfClientLeaves(req: IncomingMessage, reject: (error: Error) => void): void {
+  req.once('close', () => {
+    if (!req.complete) reject(new Error('the client went away during the upload'));
   });
 }
 

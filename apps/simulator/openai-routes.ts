@@ -2,7 +2,16 @@ import Busboy from 'busboy';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isSupportedLanguage, SUPPORTED_LANGUAGES } from '../../libs/contracts/languages';
 import type { FaultDecision, FaultInjector } from './faults';
-import { bearerToken, delay, PayloadTooLargeError, readBody, requestId, send, sha256 } from './http-helpers';
+import {
+  bearerToken,
+  delay,
+  PayloadTooLargeError,
+  readBody,
+  rejectIfClientLeaves,
+  requestId,
+  send,
+  sha256,
+} from './http-helpers';
 import { decodeAudio, simulateTranscript } from './simulated-transcript';
 import type { SimulatorStats } from './stats';
 import { segmentsAs } from './subtitles';
@@ -54,10 +63,7 @@ function readTranscriptionForm(req: IncomingMessage): Promise<TranscriptionForm>
     });
     parser.on('close', () => resolvePromise(form));
     parser.on('error', reject);
-    // A client that dies mid-upload (a killed worker) never ends the body: give up instead of waiting forever.
-    req.once('close', () => {
-      if (!req.complete) reject(new Error('the client went away during the upload'));
-    });
+    rejectIfClientLeaves(req, reject);
     req.pipe(parser);
   });
 }
