@@ -57,7 +57,7 @@ export function percentile(values: number[], q: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]! : 0;
 }
 
-/** Prints a figure line and returns it, for the JSON record. */
+/** Prints one line of figures: `name: key=value …`. */
 export function report(name: string, figures: Record<string, unknown>): void {
   process.stdout.write(
     `${name}: ${Object.entries(figures)

@@ -44,12 +44,13 @@ export async function resolveTemporalCli(cacheDir: string, explicit?: string): P
   if (onPath) return onPath;
   const cached = join(cacheDir, `temporal-${TEMPORAL_CLI_VERSION}`);
   if (isExecutable(cached)) return cached;
+  const label = `Temporal CLI v${TEMPORAL_CLI_VERSION}`;
   await goBuild(
+    findGo('the Temporal CLI was not found: set TEMPORAL_CLI or put `temporal` on PATH', label),
     cached,
     ['install', `github.com/temporalio/cli/cmd/temporal@v${TEMPORAL_CLI_VERSION}`],
     'temporal',
-    `Temporal CLI v${TEMPORAL_CLI_VERSION}`,
-    'the Temporal CLI was not found: set TEMPORAL_CLI or put `temporal` on PATH',
+    label,
   );
   return cached;
 }
@@ -60,12 +61,13 @@ export async function resolveKustomize(cacheDir: string): Promise<string> {
   if (onPath) return onPath;
   const cached = join(cacheDir, `kustomize-${KUSTOMIZE_VERSION}`);
   if (isExecutable(cached)) return cached;
+  const label = `kustomize v${KUSTOMIZE_VERSION}`;
   await goBuild(
+    findGo('kustomize was not found: put `kustomize` on PATH', label),
     cached,
     ['install', `sigs.k8s.io/kustomize/kustomize/v5@v${KUSTOMIZE_VERSION}`],
     'kustomize',
-    `kustomize v${KUSTOMIZE_VERSION}`,
-    'kustomize was not found: put `kustomize` on PATH',
+    label,
   );
   return cached;
 }
@@ -82,26 +84,28 @@ export async function resolveFerretDb(cacheDir: string, repoRoot: string): Promi
   digest.update(JSON.stringify(FERRETDB_PATCHES));
   const cached = join(cacheDir, `ferretdb-${FERRETDB_VERSION}-${digest.digest('hex').slice(0, 10)}`);
   if (isExecutable(cached)) return cached;
-  const go = findGo('no MongoDB-wire server was found: set MONGODB_URI or put `mongod` on PATH', 'FerretDB');
+  const label = `FerretDB v${FERRETDB_VERSION}`;
+  const alternative = 'no MongoDB-wire server was found: set MONGODB_URI or put `mongod` on PATH';
+  const go = findGo(alternative, label);
   mkdirSync(cacheDir, { recursive: true });
   const patchDir = mkdtempSync(join(cacheDir, '.patch-ferretdb-'));
   try {
-    const env = { ...process.env };
+    const inSource = { cwd: sourceDir, env: process.env };
     const modulePath = 'github.com/FerretDB/FerretDB';
-    await run(go, ['mod', 'download', modulePath], { cwd: sourceDir, env });
-    const moduleDir = (await run(go, ['list', '-m', '-f', '{{.Dir}}', modulePath], { cwd: sourceDir, env })).trim();
+    await run(go, ['mod', 'download', modulePath], inSource);
+    const moduleDir = (await run(go, ['list', '-m', '-f', '{{.Dir}}', modulePath], inSource)).trim();
     const patched = patchedModuleCopy(moduleDir, patchDir, FERRETDB_PATCHES);
     // A go.mod of our own beside the copy: the committed one stays untouched and builds the same otherwise.
     const modFile = join(patchDir, 'go.mod');
     copyFileSync(join(sourceDir, 'go.mod'), modFile);
     copyFileSync(join(sourceDir, 'go.sum'), join(patchDir, 'go.sum'));
-    await run(go, ['mod', 'edit', `-modfile=${modFile}`, `-replace=${modulePath}=${patched}`], { cwd: sourceDir, env });
+    await run(go, ['mod', 'edit', `-modfile=${modFile}`, `-replace=${modulePath}=${patched}`], inSource);
     await goBuild(
+      go,
       cached,
       ['build', '-trimpath', '-mod=readonly', `-modfile=${modFile}`, '-o', '{out}', '.'],
       'ferretdb',
-      `FerretDB v${FERRETDB_VERSION}`,
-      'no MongoDB-wire server was found: set MONGODB_URI or put `mongod` on PATH',
+      label,
       sourceDir,
     );
   } finally {
@@ -110,6 +114,7 @@ export async function resolveFerretDb(cacheDir: string, repoRoot: string): Promi
   return cached;
 }
 
+/** The Go toolchain, or an error that says what to install or set instead of building `label`. */
 function findGo(alternative: string, label: string): string {
   const go = findOnPath('go') ?? (isExecutable('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
   if (!go) {
@@ -122,14 +127,13 @@ function findGo(alternative: string, label: string): string {
 
 /** Runs `go install` (into a temporary GOBIN) or `go build -o {out}`, then moves the binary into the cache. */
 async function goBuild(
+  go: string,
   target: string,
   goArgs: string[],
   binaryName: string,
   label: string,
-  alternative: string,
   cwd?: string,
 ): Promise<void> {
-  const go = findGo(alternative, label);
   const cacheDir = join(target, '..');
   mkdirSync(cacheDir, { recursive: true });
   const tmp = mkdtempSync(join(cacheDir, `.build-${binaryName}-`));
