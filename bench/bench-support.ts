@@ -103,6 +103,14 @@ export function startBenchStack(
   });
 }
 
+/** Runs a benchmark's main; a failure prints its stack and exits 1 (the run's status for scripts and CI). */
+export function runBench(name: string, main: () => Promise<void>): void {
+  main().catch((error: unknown) => {
+    process.stderr.write(`bench ${name} failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  });
+}
+
 /** Starts a benchmark's helper server (files, webhooks) on 127.0.0.1 and returns its base URL. */
 export async function listenOnLoopback(server: Server): Promise<string> {
   await new Promise<void>((resolvePromise) => server.listen(0, '127.0.0.1', resolvePromise));

@@ -7,7 +7,7 @@ import { planChunks } from '../libs/media/chunk-plan';
 import { normalizeAudio } from '../libs/media/normalize-audio';
 import { probeMedia } from '../libs/media/probe';
 import { readWavLayout, writeWavSlice } from '../libs/media/wav';
-import { report, saveResults } from './bench-support';
+import { report, runBench, saveResults } from './bench-support';
 import { longRecording } from './long-recording';
 
 /**
@@ -58,7 +58,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${String((error as Error)?.stack ?? error)}\n`);
-  process.exit(1);
-});
+runBench('chunking', main);

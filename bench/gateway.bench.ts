@@ -8,7 +8,15 @@ import { loadConfig } from '../libs/config';
 import { PCM_FRAME_MS, pcmFrames } from '../libs/media/pcm-frames';
 import { DeepgramLiveUpstream, type LiveResults } from '../libs/providers/deepgram-live.upstream';
 import { provisionApiKey } from '../libs/tenants/provision-api-key';
-import { percentile, processMemory, report, saveResults, stackCpuSeconds, startBenchStack } from './bench-support';
+import {
+  percentile,
+  processMemory,
+  report,
+  runBench,
+  saveResults,
+  stackCpuSeconds,
+  startBenchStack,
+} from './bench-support';
 import { longRecording } from './long-recording';
 
 /** Latencies are taken after this much streaming, once every session is past its first words. */
@@ -261,7 +269,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`bench gateway failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(1);
-});
+runBench('gateway', main);

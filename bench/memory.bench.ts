@@ -7,7 +7,7 @@ import { ApiClient } from '../apps/cli/api-client';
 import { waitForJob } from '../apps/cli/commands/jobs.commands';
 import { loadConfig } from '../libs/config';
 import { provisionApiKey } from '../libs/tenants/provision-api-key';
-import { listenOnLoopback, processMemory, report, saveResults, startBenchStack } from './bench-support';
+import { listenOnLoopback, processMemory, report, runBench, saveResults, startBenchStack } from './bench-support';
 
 const MB = 1024 * 1024;
 
@@ -88,7 +88,4 @@ const sizes = process.argv
   .slice(2)
   .map(Number)
   .filter((n) => n > 0);
-main(sizes.length ? sizes : [200, 1024]).catch((error: unknown) => {
-  process.stderr.write(`bench memory failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(1);
-});
+runBench('memory', () => main(sizes.length ? sizes : [200, 1024]));

@@ -12,7 +12,7 @@ import { readWavLayout, writeWavSlice } from '../libs/media/wav';
 import { OpenAiSttProvider } from '../libs/providers/openai-stt.provider';
 import { provisionApiKey } from '../libs/tenants/provision-api-key';
 import { startVerifyingReceiver } from '../deploy/local/demo-webhook-receiver';
-import { report, saveResults, startBenchStack } from './bench-support';
+import { report, runBench, saveResults, startBenchStack } from './bench-support';
 import { longRecording } from './long-recording';
 
 /**
@@ -107,7 +107,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`bench pipeline failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(1);
-});
+runBench('pipeline', main);

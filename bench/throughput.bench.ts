@@ -7,7 +7,15 @@ import { parseArgs, promisify } from 'node:util';
 import { loadConfig } from '../libs/config';
 import { provisionApiKey } from '../libs/tenants/provision-api-key';
 import { activityLatency } from './activity-latency';
-import { listenOnLoopback, percentile, report, saveResults, stackCpuSeconds, startBenchStack } from './bench-support';
+import {
+  listenOnLoopback,
+  percentile,
+  report,
+  runBench,
+  saveResults,
+  stackCpuSeconds,
+  startBenchStack,
+} from './bench-support';
 import { longRecording } from './long-recording';
 
 const run = promisify(execFile);
@@ -143,7 +151,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`bench throughput failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(1);
-});
+runBench('throughput', main);
