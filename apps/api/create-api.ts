@@ -49,7 +49,8 @@ export async function createApi(config: AppConfig, logger: Logger): Promise<Nest
   app.useWebSocketAdapter(new VoxflowIoAdapter(app, config));
   // The live captions page (speaker and viewer) is plain HTML and JS from web/live.
   app.useStaticAssets(join(findRepoRoot(__dirname), 'web', 'live'), { prefix: '/live', index: 'index.html' });
-  app.enableShutdownHooks();
+  // Not Nest's default of every signal: SIGUSR2 and friends belong to tooling (profilers, debuggers).
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT', 'SIGHUP']);
 
   const document = SwaggerModule.createDocument(
     app,
