@@ -40,11 +40,19 @@ export class LiveSessionsRepository {
     return session && session.tenantId === tenantId ? session : undefined;
   }
 
-  async addLine(line: Omit<LiveCaptionLineDocument, '_id'>): Promise<void> {
+  /**
+   * Stores final lines in one round trip. A line already stored (same session and seq: a retried batch)
+   * is skipped; the others are still written (unordered insert).
+   */
+  async addLines(lines: Omit<LiveCaptionLineDocument, '_id'>[]): Promise<void> {
+    if (lines.length === 0) return;
+    const docs = lines.map((line) => ({ ...line, _id: `${line.sessionId}:${line.seq}` }));
     try {
-      await this.lines.create({ ...line, _id: `${line.sessionId}:${line.seq}` });
+      await this.lines.insertMany(docs, { ordered: false, lean: true });
     } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
+      const writeErrors = (error as { writeErrors?: unknown[] }).writeErrors;
+      const onlyDuplicates = writeErrors ? writeErrors.every(isDuplicateKeyError) : isDuplicateKeyError(error);
+      if (!onlyDuplicates) throw error;
     }
   }
 

@@ -2,6 +2,7 @@ import type { Logger } from '@nestjs/common';
 import type { LiveSessionsRepository } from '../../../libs/db/live-sessions.repository';
 import type { ApiMetrics } from '../../../libs/metrics/api-metrics';
 import type { DeepgramLiveUpstream, LiveResults } from '../../../libs/providers/deepgram-live.upstream';
+import type { CaptionLineWriter } from './caption-line-writer';
 import { now, type CaptionBus, type SpeakerServerEvents, type TranscriptionEvent } from './caption-events';
 import { BYTES_PER_SECOND, type LiveLimits } from './live-limits';
 import type { LiveIdentity } from './live-authenticator';
@@ -15,6 +16,7 @@ export interface SpeakerSocket {
 export interface SessionDeps {
   bus: CaptionBus;
   repository: LiveSessionsRepository;
+  lines: CaptionLineWriter;
   openUpstream: (language: string) => DeepgramLiveUpstream;
   limits: LiveLimits;
   metrics: ApiMetrics;
@@ -206,16 +208,14 @@ export class SpeakerSession {
     this.deps.bus.caption(this.id, { ...event, session_id: this.id });
     this.deps.metrics.liveRelaySeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
     if (results.is_final) {
-      void this.deps.repository
-        .addLine({
-          sessionId: this.id,
-          seq: this.seq++,
-          start: event.start,
-          end: round(event.start + event.duration),
-          text: transcript,
-          confidence: event.confidence,
-        })
-        .catch((error: unknown) => this.deps.logger.error({ session: this.id, err: error }, 'caption line not saved'));
+      this.deps.lines.add({
+        sessionId: this.id,
+        seq: this.seq++,
+        start: event.start,
+        end: round(event.start + event.duration),
+        text: transcript,
+        confidence: event.confidence,
+      });
     }
   }
 
@@ -228,6 +228,8 @@ export class SpeakerSession {
     if (errorMessage) this.speaker.emit('error', { code: reason, message: errorMessage, timestamp: now() });
     await this.upstream?.finish(800);
     this.state = 'ended';
+    // Stored before the session reads as ended, so its transcript is complete from then on.
+    await this.deps.lines.flush();
     await this.deps.repository.end(this.id, reason).catch(() => undefined);
     this.deps.bus.ended(this.id, reason);
     this.speaker.emit('session_ended', { session_id: this.id, reason, timestamp: now() });
@@ -284,7 +286,11 @@ export class SpeakerSession {
   }
 
   private armIdleTimer(): void {
-    clearTimeout(this.idleTimer);
+    // Re-armed on every frame: refresh() reuses the timer instead of a new one ten times a second.
+    if (this.idleTimer) {
+      this.idleTimer.refresh();
+      return;
+    }
     this.idleTimer = setTimeout(
       () => void this.end('idle_timeout', `No audio for ${this.deps.limits.idleMs / 1000} s.`),
       this.deps.limits.idleMs,
