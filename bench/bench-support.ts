@@ -2,6 +2,7 @@ import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, totalmem } from 'node:os';
+import { createConnection } from 'mongoose';
 import { join } from 'node:path';
 import { readInfraOptions } from '../deploy/local/infra-options';
 import { startStack, type RunningStack } from '../deploy/local/stack';
@@ -47,6 +48,18 @@ export function stackCpuSeconds(stack: RunningStack): Record<string, number> {
   return figures;
 }
 
+/** CPU seconds all cores of the machine have been busy since boot (from /proc/stat). */
+export function machineCpuSeconds(): number {
+  // cpu  user nice system idle iowait irq softirq steal …, in clock ticks (USER_HZ, 100).
+  const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]!
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / 100;
+}
+
 export function machine(): string {
   return `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 1024 ** 3)} GiB, Node ${process.version}`;
 }
@@ -81,13 +94,14 @@ export function saveResults(name: string, data: Record<string, unknown>): string
  * simulator (provider keys are dropped: a benchmark must never call a real provider), its own task queue
  * and storage under `scratch`, no retention schedule, quiet logs in `scratch/logs`.
  */
-export function startBenchStack(
+export async function startBenchStack(
   name: string,
   scratch: string,
   env: Record<string, string> = {},
 ): Promise<RunningStack> {
   for (const key of ['OPENAI_API_KEY', 'DEEPGRAM_API_KEY', 'DEEPSEEK_API_KEY']) delete process.env[key];
-  return startStack({
+  const databaseUri = benchDatabaseUri(name);
+  const stack = await startStack({
     infra: readInfraOptions(),
     logs: { mode: 'file', dir: join(scratch, 'logs') },
     portBusy: 'pick-free',
@@ -96,11 +110,40 @@ export function startBenchStack(
       STORAGE_DIR: join(scratch, 'storage'),
       OUTBOUND_ALLOW_CIDRS: '127.0.0.1/32',
       TEMPORAL_TASK_QUEUE: `bench-${name}-${Date.now()}`,
+      MONGODB_URI: databaseUri,
       RETENTION_SWEEP_INTERVAL_MINUTES: '0',
       LOG_LEVEL: 'warn',
       ...env,
     },
   });
+  return {
+    ...stack,
+    stop: async (options) => {
+      await stack.stop({ keepInfra: true });
+      await dropDatabase(databaseUri).catch((error: unknown) =>
+        process.stderr.write(`bench database ${databaseUri} not dropped: ${String(error)}\n`),
+      );
+      await stack.stop(options);
+    },
+  };
+}
+
+/**
+ * A database of the run's own, on the same server: figures must not depend on what earlier runs left
+ * behind (FerretDB on SQLite reads every document for any filter but `_id`, so leftovers slow it down).
+ */
+function benchDatabaseUri(name: string): string {
+  const server = process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/voxflow';
+  return server.replace(/^(mongodb(?:\+srv)?:\/\/[^/?]+)(\/[^?]*)?/, `$1/voxflow_bench_${name}_${Date.now()}`);
+}
+
+async function dropDatabase(uri: string): Promise<void> {
+  const connection = await createConnection(uri, { serverSelectionTimeoutMS: 5_000 }).asPromise();
+  try {
+    await connection.dropDatabase();
+  } finally {
+    await connection.close();
+  }
 }
 
 /** Runs a benchmark's main; a failure prints its stack and exits 1 (the run's status for scripts and CI). */
@@ -115,4 +158,29 @@ export function runBench(name: string, main: () => Promise<void>): void {
 export async function listenOnLoopback(server: Server): Promise<string> {
   await new Promise<void>((resolvePromise) => server.listen(0, '127.0.0.1', resolvePromise));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** Environment that preloads bench/heap-probe into the stack's apps, answering in `dir`. */
+export function heapProbeEnv(dir: string): Record<string, string> {
+  return {
+    VOXFLOW_HEAP_PROBE_DIR: dir,
+    NODE_OPTIONS: `--expose-gc --require ${join(__dirname, 'heap-probe.js')}`,
+  };
+}
+
+/** Live memory of a process running the heap probe: heap used plus external memory after a full GC, in MB. */
+export async function liveMemoryMb(pid: number, dir: string, timeoutMs = 10_000): Promise<number> {
+  const file = join(dir, `${pid}.json`);
+  const asked = Date.now();
+  process.kill(pid, 'SIGUSR2');
+  while (Date.now() - asked < timeoutMs) {
+    await new Promise((wake) => setTimeout(wake, 50));
+    try {
+      const probe = JSON.parse(readFileSync(file, 'utf8')) as { heapUsed: number; external: number; at: number };
+      if (probe.at >= asked) return Math.round(((probe.heapUsed + probe.external) / 1024 ** 2) * 10) / 10;
+    } catch {
+      // Not written yet.
+    }
+  }
+  throw new Error(`process ${pid} did not answer the heap probe within ${timeoutMs} ms`);
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -9,14 +9,18 @@ import { PCM_FRAME_MS, pcmFrames } from '../libs/media/pcm-frames';
 import { DeepgramLiveUpstream, type LiveResults } from '../libs/providers/deepgram-live.upstream';
 import { provisionApiKey } from '../libs/tenants/provision-api-key';
 import {
+  heapProbeEnv,
+  liveMemoryMb,
   percentile,
   processMemory,
   report,
   runBench,
   saveResults,
+  machineCpuSeconds,
   stackCpuSeconds,
   startBenchStack,
 } from './bench-support';
+import type { RunningStack } from '../deploy/local/stack';
 import { longRecording } from './long-recording';
 
 /** Latencies are taken after this much streaming, once every session is past its first words. */
@@ -25,6 +29,8 @@ const WARM_UP_MS = 3_000;
 interface Options {
   seconds: number;
   binary: boolean;
+  /** Where the API's heap probe answers. */
+  probeDir: string;
 }
 
 /**
@@ -122,7 +128,7 @@ class Clock {
 
 /** N speakers through the gateway, each with one viewer: speaker send → viewer receives the interim caption. */
 async function throughGateway(
-  apiUrl: string,
+  stack: RunningStack,
   apiPid: number,
   key: string,
   n: number,
@@ -130,7 +136,7 @@ async function throughGateway(
   options: Options,
 ) {
   const connect = (namespace: string, query: Record<string, string> = {}) =>
-    io(`${apiUrl}${namespace}`, {
+    io(`${stack.apiUrl}${namespace}`, {
       auth: { token: key },
       query,
       transports: ['websocket'],
@@ -155,6 +161,7 @@ async function throughGateway(
   let peakRss = processMemory(apiPid).rssMb;
   const rssSampler = setInterval(() => (peakRss = Math.max(peakRss, processMemory(apiPid).rssMb)), 500);
   clock.started();
+  const cpuBefore = streamingCpu(stack);
   await streamAll(
     n,
     frames,
@@ -163,10 +170,30 @@ async function throughGateway(
       speakers[s]!.socket.emit('audio_chunk', options.binary ? frame : { audio_chunk: frame.toString('base64') }),
     (s, index, at) => clock.sent(s, index, at),
   );
+  const cpuAfter = streamingCpu(stack);
   clearInterval(rssSampler);
+  // Taken with every connection still open, after the latencies (the probe's full GC pauses the API).
+  const liveMb = await liveMemoryMb(apiPid, options.probeDir);
   for (const { socket } of speakers) socket.disconnect();
   for (const socket of viewers) socket.disconnect();
-  return { latencies: clock.latencies, peakRss };
+  // Cores each part kept busy while streaming, e.g. api_cores, simulator_cores, machine_cores.
+  const cores = Object.fromEntries(
+    Object.keys(cpuAfter).map((part) => [
+      part.replace(/_cpu_s$/, '_cores'),
+      round1((cpuAfter[part]! - (cpuBefore[part] ?? 0)) / options.seconds),
+    ]),
+  );
+  return { latencies: clock.latencies, peakRss, liveMb, cores };
+}
+
+/** CPU seconds so far: each part of the stack, the load generator (this process) and the whole machine. */
+function streamingCpu(stack: RunningStack): Record<string, number> {
+  const own = process.cpuUsage();
+  return {
+    ...stackCpuSeconds(stack),
+    load_generator_cpu_s: (own.user + own.system) / 1e6,
+    machine_cpu_s: machineCpuSeconds(),
+  };
 }
 
 /** The same audio straight to the simulator with the gateway's own Deepgram client: the time not ours. */
@@ -197,7 +224,8 @@ const round1 = (value: number) => Math.round(value * 10) / 10;
 /**
  * Live-caption scale: for each N, N speakers stream 100 ms PCM frames in real time, each watched by one
  * viewer. Added relay latency = (speaker send → viewer receives the interim caption) minus the same audio's
- * round trip straight to the simulator at the same N; memory = the API's RSS growth per connection.
+ * round trip straight to the simulator at the same N; memory per connection (speakers and viewers both
+ * count) = the API's RSS growth, and its live heap plus external memory after a full GC.
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -208,12 +236,15 @@ async function main(): Promise<void> {
     },
   });
   const levels = values.speakers.split(',').map(Number);
-  const options: Options = { seconds: Number(values.seconds), binary: values.encoding !== 'base64' };
   const scratch = mkdtempSync(join(tmpdir(), 'voxflow-bench-gateway-'));
+  const probeDir = join(scratch, 'heap-probe');
+  mkdirSync(probeDir);
+  const options: Options = { seconds: Number(values.seconds), binary: values.encoding !== 'base64', probeDir };
   // A speaker loops 20 s of speech.
   const frames = await pcmFrames(await longRecording(1), 20);
   const stack = await startBenchStack('gateway', scratch, {
     LIVE_IDLE_TIMEOUT_SECONDS: '60',
+    ...heapProbeEnv(options.probeDir),
   });
   const rows: Record<string, number | string>[] = [];
   try {
@@ -223,16 +254,15 @@ async function main(): Promise<void> {
     // Growth is counted from the API's RSS before any connection, so a later level cannot hide in memory an
     // earlier one left allocated: conservative for the small levels.
     const idleRss = processMemory(apiPid).rssMb;
+    const idleLiveMb = await liveMemoryMb(apiPid, options.probeDir);
     for (const n of levels) {
-      const cpuBefore = stackCpuSeconds(stack);
-      const gateway = await throughGateway(stack.apiUrl, apiPid, key, n, frames, options).catch((error: Error) => {
+      const gateway = await throughGateway(stack, apiPid, key, n, frames, options).catch((error: Error) => {
         // A level the stack cannot even connect is the end of the ramp, and a figure in itself.
         report('gateway', { speakers: n, failed: JSON.stringify(error.message) });
         rows.push({ speakers: n, failed: error.message });
         return undefined;
       });
       if (!gateway) break;
-      const cpuAfter = stackCpuSeconds(stack);
       await new Promise((wake) => setTimeout(wake, 2_000)); // sessions end and upstreams close
       const simulatorOnly = await direct(config.providers.deepgram, n, frames, options);
       const [e2eP50, e2eP99] = [percentile(gateway.latencies, 0.5), percentile(gateway.latencies, 0.99)];
@@ -249,8 +279,11 @@ async function main(): Promise<void> {
         added_p99_ms: round1(e2eP99 - simP99),
         api_rss_idle_mb: idleRss,
         api_rss_peak_mb: gateway.peakRss,
-        kb_per_connection: Math.round(((gateway.peakRss - idleRss) * 1024) / (2 * n)),
-        api_cpu_per_s: round1(((cpuAfter.api_cpu_s ?? 0) - (cpuBefore.api_cpu_s ?? 0)) / options.seconds),
+        rss_kb_per_connection: Math.round(((gateway.peakRss - idleRss) * 1024) / (2 * n)),
+        api_live_idle_mb: idleLiveMb,
+        api_live_mb: gateway.liveMb,
+        live_kb_per_connection: Math.round(((gateway.liveMb - idleLiveMb) * 1024) / (2 * n)),
+        ...gateway.cores,
       };
       report('gateway', row);
       rows.push(row);
