@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { APP_RUNTIME_ENV } from '../../deploy/local/app-launcher';
 import { loadConfig } from '../../libs/config';
 import { ENV_NAMES } from '../../libs/config/env.schema';
 import { ALL_SEARCH_ATTRIBUTES } from '../../libs/contracts/temporal';
@@ -46,6 +47,11 @@ describe('Dockerfile', () => {
     expect(runtime).toMatch(/apt-get install[^\n]*ffmpeg/);
     expect(stage('prod-deps')).toMatch(/npm ci --omit=dev/);
     expect(stage('build')).toMatch(/npm run build && test -s dist\/workflow-bundle\.js/);
+  });
+
+  it('runs the apps with the memory settings the local stack (and its benchmarks) use', () => {
+    for (const [name, value] of Object.entries(APP_RUNTIME_ENV))
+      expect(stage('runtime')).toMatch(new RegExp(`^\\s*(ENV )?${name}=${value}( \\\\)?$`, 'm'));
   });
 
   it('has a HEALTHCHECK on each target that probes its readiness endpoint', () => {
