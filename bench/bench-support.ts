@@ -2,8 +2,8 @@ import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, totalmem } from 'node:os';
-import { createConnection } from 'mongoose';
 import { join } from 'node:path';
+import { createConnection } from 'mongoose';
 import { readInfraOptions } from '../deploy/local/infra-options';
 import { startStack, type RunningStack } from '../deploy/local/stack';
 
@@ -46,6 +46,13 @@ export function stackCpuSeconds(stack: RunningStack): Record<string, number> {
     }
   }
   return figures;
+}
+
+/** CPU seconds spent between two readings of the same parts (`stackCpuSeconds` and the like), per part. */
+export function cpuSpent(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(after).map(([part, seconds]) => [part, Number((seconds - (before[part] ?? 0)).toFixed(1))]),
+  );
 }
 
 /** CPU seconds all cores of the machine have been busy since boot (from /proc/stat). */

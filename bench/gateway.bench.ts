@@ -9,6 +9,7 @@ import { PCM_FRAME_MS, pcmFrames } from '../libs/media/pcm-frames';
 import { DeepgramLiveUpstream, type LiveResults } from '../libs/providers/deepgram-live.upstream';
 import { provisionApiKey } from '../libs/tenants/provision-api-key';
 import {
+  cpuSpent,
   heapProbeEnv,
   liveMemoryMb,
   percentile,
@@ -178,9 +179,9 @@ async function throughGateway(
   for (const socket of viewers) socket.disconnect();
   // Cores each part kept busy while streaming, e.g. api_cores, simulator_cores, machine_cores.
   const cores = Object.fromEntries(
-    Object.keys(cpuAfter).map((part) => [
+    Object.entries(cpuSpent(cpuBefore, cpuAfter)).map(([part, seconds]) => [
       part.replace(/_cpu_s$/, '_cores'),
-      round1((cpuAfter[part]! - (cpuBefore[part] ?? 0)) / options.seconds),
+      round1(seconds / options.seconds),
     ]),
   );
   return { latencies: clock.latencies, peakRss, liveMb, cores };

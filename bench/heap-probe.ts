@@ -14,7 +14,7 @@ if (dir) {
     const usage = process.memoryUsage();
     writeFileSync(
       join(dir, `${process.pid}.json`),
-      JSON.stringify({ heapUsed: usage.heapUsed, external: usage.external, rss: usage.rss, at: Date.now() }),
+      JSON.stringify({ heapUsed: usage.heapUsed, external: usage.external, at: Date.now() }),
     );
   });
 }

@@ -8,6 +8,7 @@ import { loadConfig } from '../libs/config';
 import { provisionApiKey } from '../libs/tenants/provision-api-key';
 import { activityLatency } from './activity-latency';
 import {
+  cpuSpent,
   listenOnLoopback,
   percentile,
   report,
@@ -104,9 +105,7 @@ async function main(): Promise<void> {
     clearInterval(sampler);
     const cpuAfter = stackCpuSeconds(stack);
     // Where the CPU went while the jobs ran: per part of the stack, and per completed job.
-    const cpu = Object.fromEntries(
-      Object.entries(cpuAfter).map(([part, seconds]) => [part, Number((seconds - (cpuBefore[part] ?? 0)).toFixed(1))]),
-    );
+    const cpu = cpuSpent(cpuBefore, cpuAfter);
     const cpuTotal = Object.values(cpu).reduce((sum, seconds) => sum + seconds, 0);
 
     const ends = [...webhookAt.values()].sort((a, b) => a - b);
