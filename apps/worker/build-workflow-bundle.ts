@@ -1,7 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { WORKFLOW_TRACING_INTERCEPTORS } from '../../libs/tracing/tracing';
-import { TRACED_WORKFLOW_BUNDLE_PATH, WORKFLOW_BUNDLE_PATH, WORKFLOWS_PATH } from './workflow-source';
+import {
+  TRACED_WORKFLOW_BUNDLE_PATH,
+  WORKFLOW_BUNDLE_PATH,
+  WORKFLOW_BUNDLER_OPTIONS,
+  WORKFLOWS_PATH,
+} from './workflow-source';
 
 /**
  * Build step: bundles the workflows once so production workers skip webpack at start-up; a second bundle
@@ -13,7 +18,11 @@ async function main(): Promise<void> {
     { path: TRACED_WORKFLOW_BUNDLE_PATH, workflowInterceptorModules: [WORKFLOW_TRACING_INTERCEPTORS] },
   ];
   for (const { path, workflowInterceptorModules } of bundles) {
-    const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules });
+    const { code } = await bundleWorkflowCode({
+      workflowsPath: WORKFLOWS_PATH,
+      workflowInterceptorModules,
+      ...WORKFLOW_BUNDLER_OPTIONS,
+    });
     await writeFile(path, code);
     process.stdout.write(`workflow bundle: ${path} (${(code.length / 1024).toFixed(0)} KiB)\n`);
   }

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { Client, Connection } from '@temporalio/client';
 import { WorkerModule } from '../../apps/worker/worker.module';
@@ -34,5 +36,18 @@ describe('worker app on the Temporal dev server', () => {
 
     await app.close();
     expect(worker.state).toBe('STOPPED');
+  });
+
+  // Production workers run this bundle (the worker-kill fault test runs one); here, what it carries.
+  it('builds the production bundle with a source map that maps lines but carries no sources', () => {
+    const bundle = readFileSync(join(__dirname, '..', '..', 'dist', 'workflow-bundle.js'), 'utf8');
+    const inline = /\/\/# sourceMappingURL=data:application\/json;[^,]*base64,(\S+)\s*$/.exec(bundle);
+    expect(inline).not.toBeNull();
+    const map = JSON.parse(Buffer.from(inline![1]!, 'base64').toString()) as Record<string, unknown>;
+    expect(map.sources).toEqual(
+      expect.arrayContaining([expect.stringMatching(/workflows\/transcription-job\.workflow\.ts$/)]),
+    );
+    expect(String(map.mappings).length).toBeGreaterThan(1000);
+    expect(map.sourcesContent).toBeUndefined();
   });
 });
