@@ -1,7 +1,7 @@
 import type { AppConfig } from '../config';
 import { JOB_ERROR_CODES, type SttProviderName, type TranslationProviderName } from '../contracts/job';
 import { ChatTranslator, DEEPSEEK_DEFAULT_BASE_URL, DEFAULT_TRANSLATION_MODELS } from './chat-translator';
-import { DeepgramSttProvider } from './deepgram-stt.provider';
+import type * as DeepgramSttModule from './deepgram-stt.provider';
 import { OpenAiSttProvider } from './openai-stt.provider';
 import { ProviderError } from './provider-error';
 import type { SpeechToTextProvider } from './transcript';
@@ -10,6 +10,16 @@ import type { SpeechToTextProvider } from './transcript';
 const TRANSLATION_TIMEOUT_MS = 120_000;
 
 const KEY_VARIABLE = { openai: 'OPENAI_API_KEY', deepgram: 'DEEPGRAM_API_KEY', deepseek: 'DEEPSEEK_API_KEY' } as const;
+
+/**
+ * The Deepgram SDK is some 500 modules (~8 MB of a worker's memory): a worker loads it with its first
+ * Deepgram job, so workers that never run one do not carry it.
+ */
+function deepgramStt(options: DeepgramSttModule.DeepgramSttOptions): SpeechToTextProvider {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, on purpose
+  const { DeepgramSttProvider } = require('./deepgram-stt.provider') as typeof DeepgramSttModule;
+  return new DeepgramSttProvider(options);
+}
 
 /** Builds each provider client once per worker from the validated config. */
 export class ProviderRegistry {
@@ -30,7 +40,7 @@ export class ProviderRegistry {
     let provider = this.stts.get(name);
     if (!provider) {
       const options = { ...this.credentials(name), timeoutMs: this.providers.timeoutMs };
-      provider = name === 'openai' ? new OpenAiSttProvider(options) : new DeepgramSttProvider(options);
+      provider = name === 'openai' ? new OpenAiSttProvider(options) : deepgramStt(options);
       this.stts.set(name, provider);
     }
     return provider;
