@@ -12,12 +12,13 @@ export interface LaunchedApp {
 
 /**
  * Memory settings the API and the worker run with, here and in the image (deploy/docker/Dockerfile; a test
- * keeps the two equal). V8's young generation defaults to 16 MB semi-spaces; 4 MB cut the API's peak RSS
- * by 16 MB and the worker's by 24 MB in `npm run bench -- memory`, at no measured throughput cost (both
- * apps mostly relay streams). Two malloc arenas instead of one per thread (the Temporal core's threads,
- * libuv's pool) saved the worker another 20 MB.
+ * keeps the two equal). V8's young generation defaults to 16 MB semi-spaces; streamed chunks die young, and
+ * a small young generation frees their buffers sooner: 4 MB cut peak RSS in `npm run bench -- memory` by
+ * 16 MB (API) and 24 MB (worker), 1 MB by another 3–9 MB each, for about 3 % more worker CPU per job and
+ * no throughput (`npm run bench -- throughput`). Two malloc arenas instead of one per thread (the Temporal
+ * core's threads, libuv's pool) saved the worker another 20 MB. Figures: docs/benchmarks.md.
  */
-export const APP_RUNTIME_ENV = { NODE_OPTIONS: '--max-semi-space-size=4', MALLOC_ARENA_MAX: '2' } as const;
+export const APP_RUNTIME_ENV = { NODE_OPTIONS: '--max-semi-space-size=1', MALLOC_ARENA_MAX: '2' } as const;
 
 function runtimeEnv(name: string, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   if (name === 'simulator') return env;
