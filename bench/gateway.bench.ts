@@ -226,7 +226,8 @@ const round1 = (value: number) => Math.round(value * 10) / 10;
  * Live-caption scale: for each N, N speakers stream 100 ms PCM frames in real time, each watched by one
  * viewer. Added relay latency = (speaker send → viewer receives the interim caption) minus the same audio's
  * round trip straight to the simulator at the same N; memory per connection (speakers and viewers both
- * count) = the API's RSS growth, and its live heap plus external memory after a full GC.
+ * count) = the API's RSS growth, and its live heap plus external memory after a full GC: over the idle
+ * figure before any connection (live), and over the figure once this level's connections closed (held).
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -265,6 +266,9 @@ async function main(): Promise<void> {
       });
       if (!gateway) break;
       await new Promise((wake) => setTimeout(wake, 2_000)); // sessions end and upstreams close
+      // What the connections held is what goes away with them; what stays (compiled code, caches) is a
+      // fixed cost, or a leak if it grows with N.
+      const afterCloseLiveMb = await liveMemoryMb(apiPid, options.probeDir);
       const simulatorOnly = await direct(config.providers.deepgram, n, frames, options);
       const [e2eP50, e2eP99] = [percentile(gateway.latencies, 0.5), percentile(gateway.latencies, 0.99)];
       const [simP50, simP99] = [percentile(simulatorOnly, 0.5), percentile(simulatorOnly, 0.99)];
@@ -284,6 +288,8 @@ async function main(): Promise<void> {
         api_live_idle_mb: idleLiveMb,
         api_live_mb: gateway.liveMb,
         live_kb_per_connection: Math.round(((gateway.liveMb - idleLiveMb) * 1024) / (2 * n)),
+        api_live_after_close_mb: afterCloseLiveMb,
+        held_kb_per_connection: Math.round(((gateway.liveMb - afterCloseLiveMb) * 1024) / (2 * n)),
         ...gateway.cores,
       };
       report('gateway', row);
