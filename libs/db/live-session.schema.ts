@@ -24,6 +24,9 @@ export interface LiveCaptionLineDocument {
   confidence?: number;
 }
 
+/** A line as a session produces it; its `_id` is derived when stored. */
+export type NewCaptionLine = Omit<LiveCaptionLineDocument, '_id'>;
+
 export const LIVE_SESSION_MODEL = 'LiveSession';
 export const LIVE_CAPTION_LINE_MODEL = 'LiveCaptionLine';
 

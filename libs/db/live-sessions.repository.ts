@@ -5,6 +5,7 @@ import {
   LiveCaptionLineSchema,
   LiveSessionSchema,
   type LiveCaptionLineDocument,
+  type NewCaptionLine,
   type LiveSessionDocument,
 } from './live-session.schema';
 import { modelOn } from './model-on';
@@ -44,7 +45,7 @@ export class LiveSessionsRepository {
    * Stores final lines in one round trip. A line already stored (same session and seq: a retried batch)
    * is skipped; the others are still written (unordered insert).
    */
-  async addLines(lines: Omit<LiveCaptionLineDocument, '_id'>[]): Promise<void> {
+  async addLines(lines: NewCaptionLine[]): Promise<void> {
     if (lines.length === 0) return;
     const docs = lines.map((line) => ({ ...line, _id: `${line.sessionId}:${line.seq}` }));
     try {

@@ -1,9 +1,10 @@
 import mongoose, { type Connection } from 'mongoose';
-import { CaptionLineWriter, type CaptionLine } from '../../apps/api/captions/caption-line-writer';
+import { CaptionLineWriter } from '../../apps/api/captions/caption-line-writer';
+import type { NewCaptionLine } from '../../libs/db/live-session.schema';
 import { LiveSessionsRepository } from '../../libs/db/live-sessions.repository';
 import { uniqueMongoUri } from '../support/test-env';
 
-const line = (sessionId: string, seq: number): CaptionLine => ({
+const line = (sessionId: string, seq: number): NewCaptionLine => ({
   sessionId,
   seq,
   start: seq,

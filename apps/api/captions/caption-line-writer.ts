@@ -1,8 +1,6 @@
 import type { Logger } from '@nestjs/common';
-import type { LiveCaptionLineDocument } from '../../../libs/db/live-session.schema';
+import type { NewCaptionLine } from '../../../libs/db/live-session.schema';
 import type { LiveSessionsRepository } from '../../../libs/db/live-sessions.repository';
-
-export type CaptionLine = Omit<LiveCaptionLineDocument, '_id'>;
 
 /** A line waits at most this long before it is stored. */
 const FLUSH_AFTER_MS = 250;
@@ -15,7 +13,7 @@ const MAX_BATCH = 500;
  * only matters to readers of stored lines, and a session's end flushes first.
  */
 export class CaptionLineWriter {
-  private batch: CaptionLine[] = [];
+  private batch: NewCaptionLine[] = [];
   private timer?: NodeJS.Timeout;
   /** The last batch's write; every flush waits for the one before, so flush() covers all earlier lines. */
   private writing: Promise<void> = Promise.resolve();
@@ -25,7 +23,7 @@ export class CaptionLineWriter {
     private readonly logger: Pick<Logger, 'error'>,
   ) {}
 
-  add(line: CaptionLine): void {
+  add(line: NewCaptionLine): void {
     this.batch.push(line);
     if (this.batch.length >= MAX_BATCH) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), FLUSH_AFTER_MS);
