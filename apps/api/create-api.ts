@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pinoHttp } from 'pino-http';
-import type { AppConfig } from '../../libs/config';
+import { SHUTDOWN_SIGNALS, type AppConfig } from '../../libs/config';
 import { findRepoRoot } from '../../deploy/local/infra-options';
 import { NestPinoLogger, type Logger } from '../../libs/logging';
 import { ApiMetrics } from '../../libs/metrics/api-metrics';
@@ -49,8 +49,7 @@ export async function createApi(config: AppConfig, logger: Logger): Promise<Nest
   app.useWebSocketAdapter(new VoxflowIoAdapter(app, config));
   // The live captions page (speaker and viewer) is plain HTML and JS from web/live.
   app.useStaticAssets(join(findRepoRoot(__dirname), 'web', 'live'), { prefix: '/live', index: 'index.html' });
-  // Not Nest's default of every signal: SIGUSR2 and friends belong to tooling (profilers, debuggers).
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT', 'SIGHUP']);
+  app.enableShutdownHooks(SHUTDOWN_SIGNALS);
 
   const document = SwaggerModule.createDocument(
     app,

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Runtime } from '@temporalio/worker';
-import { ConfigError, loadConfig } from '../../libs/config';
+import { ConfigError, loadConfig, SHUTDOWN_SIGNALS } from '../../libs/config';
 import { createLogger, NestPinoLogger, TemporalPinoLogger } from '../../libs/logging';
 import { TemporalWorkerService } from './temporal-worker.service';
 import { WorkerModule } from './worker.module';
@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const app = await NestFactory.createApplicationContext(WorkerModule.register(config), {
     logger: new NestPinoLogger(logger),
   });
-  app.enableShutdownHooks();
+  app.enableShutdownHooks(SHUTDOWN_SIGNALS);
   await app.init();
   const worker = app.get(TemporalWorkerService);
   logger.info({ address: config.temporal.address }, 'Voxflow worker polling');
