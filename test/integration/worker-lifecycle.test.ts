@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
@@ -49,5 +50,23 @@ describe('worker app on the Temporal dev server', () => {
     );
     expect(String(map.mappings).length).toBeGreaterThan(1000);
     expect(map.sourcesContent).toBeUndefined();
+  });
+
+  it('starts without the Deepgram SDK and loads it with the first Deepgram job', () => {
+    // A fresh process on the built code: the module cache tells what the worker has loaded.
+    const script = `
+      const dist = ${JSON.stringify(join(__dirname, '..', '..', 'dist'))};
+      const loaded = () => Object.keys(require.cache).some((path) => path.includes('/@deepgram/sdk/'));
+      require(dist + '/apps/worker/worker.module');
+      require(dist + '/apps/worker/temporal-worker.service');
+      const atStart = loaded();
+      const { loadConfig } = require(dist + '/libs/config');
+      const { ProviderRegistry } = require(dist + '/libs/providers/provider-registry');
+      new ProviderRegistry(loadConfig({ ...process.env, DEEPGRAM_API_KEY: 'key' }).providers).stt('deepgram');
+      process.stdout.write(JSON.stringify({ atStart, afterDeepgramJob: loaded() }));`;
+    expect(JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }))).toEqual({
+      atStart: false,
+      afterDeepgramJob: true,
+    });
   });
 });
