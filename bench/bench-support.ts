@@ -175,7 +175,7 @@ export function heapProbeEnv(dir: string): Record<string, string> {
   };
 }
 
-/** Live memory of a process running the heap probe: heap used plus external memory after a full GC, in MB. */
+/** Live memory of a process running the heap probe: heap used plus external memory after full GCs, in MB. */
 export async function liveMemoryMb(pid: number, dir: string, timeoutMs = 10_000): Promise<number> {
   const file = join(dir, `${pid}.json`);
   const asked = Date.now();

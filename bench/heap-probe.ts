@@ -15,14 +15,8 @@ if (dir) {
     // V8 frees dead buffers' memory on a background thread after a GC: read once that has happened.
     setTimeout(() => {
       gc();
-      writeFigures();
+      const { heapUsed, external } = process.memoryUsage();
+      writeFileSync(join(dir, `${process.pid}.json`), JSON.stringify({ heapUsed, external, at: Date.now() }));
     }, 200);
   });
-  const writeFigures = () => {
-    const usage = process.memoryUsage();
-    writeFileSync(
-      join(dir, `${process.pid}.json`),
-      JSON.stringify({ heapUsed: usage.heapUsed, external: usage.external, at: Date.now() }),
-    );
-  };
 }
