@@ -75,6 +75,9 @@ describe('infra up/status/down on ports of its own', () => {
     // Exactly the search attributes the code writes (docker-compose.yml and deploy/k8s are checked against the same list).
     for (const key of ALL_SEARCH_ATTRIBUTES)
       expect(attributes.stdout).toMatch(new RegExp(`\\b${key.name}\\s+Keyword\\b`));
+    // The SQLite header's read/write format bytes are 2 in WAL mode (1 with the default rollback journal).
+    const header = readFileSync(join(options.dataDir, 'infra', 'temporal', 'temporal.db')).subarray(18, 20);
+    expect([...header]).toEqual([2, 2]);
     const ui = await fetch(`http://127.0.0.1:${options.ports.temporalUi}/`);
     expect(ui.status).toBe(200);
     expect(await pingMongo(`mongodb://127.0.0.1:${options.ports.mongodb}`)).toBe(true);
