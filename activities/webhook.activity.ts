@@ -3,6 +3,7 @@ import { JOB_ERROR_CODES } from '../libs/contracts/job';
 import { jobLinks } from '../libs/jobs/job-links';
 import { jobSummary } from '../libs/jobs/job-summary';
 import { OutboundRefusedError } from '../libs/net/outbound-policy';
+import { webhookRetryDelayMs } from '../libs/webhooks/webhook-retry';
 import { newWebhookSecret, signatureHeaders } from '../libs/webhooks/webhook-signature';
 import type { ActivityDeps } from './activity-deps';
 import { permanent, transient } from './failures';
@@ -17,17 +18,13 @@ export interface DeliverWebhookInput {
   tenantId: string;
   type: WebhookEventType;
   url: string;
+  /** Attempts made before this one's retry policy began (the job workflow's own first attempt). */
+  attemptsBefore?: number;
 }
 
 export interface WebhookDelivered {
   attempt: number;
   statusCode: number;
-}
-
-/** 5 s, 10 s, 20 s … capped at 1 h, each ±25 % so receivers coming back up are not hit in lockstep. */
-export function webhookRetryDelayMs(attempt: number, random = Math.random): number {
-  const base = Math.min(3_600_000, 5_000 * 2 ** (attempt - 1));
-  return Math.round(base * (0.75 + random() * 0.5));
 }
 
 /**
@@ -40,7 +37,7 @@ export function createWebhookActivities(
   const { http, jobs, webhooks, secrets, config, metrics } = deps;
   return {
     async deliverWebhook(input: DeliverWebhookInput): Promise<WebhookDelivered> {
-      const { attempt } = Context.current().info;
+      const attempt = Context.current().info.attempt + (input.attemptsBefore ?? 0);
       const event = await webhooks.freezeEvent(input.eventId, async () => {
         const job = await jobs.findById(input.jobId);
         if (!job) throw permanent(JOB_ERROR_CODES.internal, `job ${input.jobId} not found`);

@@ -1,4 +1,4 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { tsToMs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import type { AppConfig } from '../libs/config';
@@ -15,9 +15,10 @@ interface Spans {
 }
 
 /**
- * Where a workflow's time goes, read from the histories of some finished workflows: for each activity type
- * and for workflow tasks, p50/p99 of queue wait (scheduled → started) and of run time (started → closed).
- * A long wait points at worker slots or pollers; a long run at the activity's own work.
+ * Where a workflow's time goes, read from the histories of some finished workflows (ids of workflows never
+ * started are skipped): for each activity type and for workflow tasks, p50/p99 of queue wait (scheduled →
+ * started) and of run time (started → closed). A long wait points at worker slots or pollers; a long run at
+ * the activity's own work.
  */
 export async function activityLatency(
   config: Pick<AppConfig, 'temporal'>,
@@ -31,7 +32,15 @@ export async function activityLatency(
     const byType = new Map<string, Spans>();
     const spansOf = (type: string) => byType.get(type) ?? byType.set(type, { waitMs: [], runMs: [] }).get(type)!;
     for (const workflowId of workflowIds) {
-      const history = await client.workflow.getHandle(workflowId).fetchHistory();
+      const history = await client.workflow
+        .getHandle(workflowId)
+        .fetchHistory()
+        .catch((error: unknown) => {
+          // A child that was never needed (webhook delivered at the job's own first attempt).
+          if (error instanceof WorkflowNotFoundError) return undefined;
+          throw error;
+        });
+      if (!history) continue;
       const scheduled = new Map<number, { type: string; at: number }>();
       const started = new Map<number, number>();
       for (const event of history.events ?? []) {

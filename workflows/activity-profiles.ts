@@ -73,6 +73,16 @@ export const WEBHOOK_DELIVERY: ActivityOptions = {
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '1 hour', maximumAttempts: 45 },
 };
 
+/**
+ * A job's first webhook attempt, made by the job workflow as a local activity: most receivers answer at once,
+ * and such a job then needs no delivery workflow (a third of a short job's Temporal work). One attempt only;
+ * retries go to the webhookDelivery child with WEBHOOK_DELIVERY. The request's own timeout is 15 s.
+ */
+export const WEBHOOK_FIRST_ATTEMPT: LocalActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumAttempts: 1 },
+};
+
 /** Retention and reconciliation: batches of idempotent deletes, heartbeating per batch. */
 export const MAINTENANCE: ActivityOptions = {
   startToCloseTimeout: '30 minutes',

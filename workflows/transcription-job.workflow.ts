@@ -12,6 +12,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Activities, AudioChunk, TranscribedChunk, WebhookEventType } from '../activities';
 import type {
   JobProgress,
@@ -30,15 +31,24 @@ import {
   SHORT_IO,
   SHORT_IO_LOCAL,
   TRANSCRIPT_WORK,
+  WEBHOOK_FIRST_ATTEMPT,
 } from './activity-profiles';
 import { progressQuery } from './definitions';
 import { isProviderFailure, toJobError } from './job-failure';
 import { JobRecorder } from './job-recorder';
-import { webhookDelivery } from './webhook-delivery.workflow';
+import { deliveryEndedFor, webhookDelivery } from './webhook-delivery.workflow';
 import { nowIso, nowMs } from './workflow-clock';
+
+/**
+ * Jobs started before this patch probe in an activity of its own, hand every webhook to a child workflow and
+ * upsert their final search attributes one by one; newer jobs probe while chunking, make the first webhook
+ * attempt themselves and upsert once.
+ */
+const FEWER_TASKS_PATCH = 'fewer-tasks-per-job';
 
 const io = proxyActivities<Activities>(SHORT_IO);
 const localIo = proxyLocalActivities<Activities>(SHORT_IO_LOCAL);
+const webhookFirstAttempt = proxyLocalActivities<Activities>(WEBHOOK_FIRST_ATTEMPT);
 const transcriptWork = proxyActivities<Activities>(TRANSCRIPT_WORK);
 const media = proxyActivities<Activities>(MEDIA_WORK);
 const providerCall = proxyActivities<Activities>(PROVIDER_CALL);
@@ -77,9 +87,9 @@ export async function transcriptionJob(input: TranscriptionJobInput): Promise<Tr
       progress: { percent: progress.percent, chunksDone: progress.chunksDone, chunksTotal: progress.chunksTotal },
     });
 
-  const setStatus = (status: JobStatus) => {
+  const setStatus = (status: JobStatus, alongside: SearchAttributeUpdatePair[] = []) => {
     progress.status = status;
-    upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.status, value: status }]);
+    upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.status, value: status }, ...alongside]);
   };
 
   async function stage<T>(name: JobStage, work: () => Promise<T>): Promise<T> {
@@ -98,11 +108,26 @@ export async function transcriptionJob(input: TranscriptionJobInput): Promise<Tr
   async function notify(type: WebhookEventType): Promise<void> {
     if (!input.webhookUrl) return;
     const outcome = type.split('.')[1]!;
+    const event = { eventId: `evt_${jobId}_${outcome}`, jobId, tenantId: input.tenantId, type, url: input.webhookUrl };
+    let attemptsBefore: number | undefined;
+    if (patched(FEWER_TASKS_PATCH)) {
+      try {
+        await webhookFirstAttempt.deliverWebhook(event);
+        return;
+      } catch (error) {
+        const reason = deliveryEndedFor(error);
+        if (reason !== undefined) {
+          log.warn('webhook not delivered', { eventId: event.eventId, reason });
+          return;
+        }
+        attemptsBefore = 1;
+      }
+    }
     await startChild(webhookDelivery, {
       workflowId: `${jobId}-webhook-${outcome}`,
       taskQueue: workflowInfo().taskQueue,
       parentClosePolicy: ParentClosePolicy.ABANDON,
-      args: [{ eventId: `evt_${jobId}_${outcome}`, jobId, tenantId: input.tenantId, type, url: input.webhookUrl }],
+      args: [{ ...event, ...(attemptsBefore ? { attemptsBefore } : {}) }],
     });
   }
 
@@ -176,7 +201,7 @@ export async function transcriptionJob(input: TranscriptionJobInput): Promise<Tr
     } else {
       storageKey = input.source.storageKey;
     }
-    await stage('probing', () => media.probeSource({ jobId, storageKey }));
+    if (!patched(FEWER_TASKS_PATCH)) await stage('probing', () => media.probeSource({ jobId, storageKey }));
     const prepared = await stage('chunking', () =>
       media.prepareChunks({
         jobId,
@@ -236,11 +261,18 @@ export async function transcriptionJob(input: TranscriptionJobInput): Promise<Tr
       finishedAt: nowIso(),
     });
     await recorder.drain();
-    setStatus('completed');
-    if (stored.providersUsed.length > 0) {
-      upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.provider, value: stored.providersUsed.join(',') }]);
+    const providerAttribute =
+      stored.providersUsed.length > 0
+        ? [{ key: SEARCH_ATTRIBUTES.provider, value: stored.providersUsed.join(',') }]
+        : [];
+    if (patched(FEWER_TASKS_PATCH)) {
+      setStatus('completed', providerAttribute);
+    } else {
+      setStatus('completed');
+      if (providerAttribute.length > 0) upsertSearchAttributes(providerAttribute);
     }
-    await notify('job.completed');
+    // A cancel arriving now must not turn a completed job into a cancelled one.
+    await CancellationScope.nonCancellable(() => notify('job.completed'));
     return {
       status: 'completed',
       durationS: merged.durationS,

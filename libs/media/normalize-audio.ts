@@ -1,5 +1,5 @@
 import { UnsupportedMediaError } from './media-errors';
-import { toolMessage } from './probe';
+import { probeMedia, toolMessage } from './probe';
 import { readWavLayout } from './wav';
 import { ProcessFailedError, runProcess } from './run-process';
 
@@ -75,6 +75,8 @@ export async function normalizeAudio(
     );
   } catch (error) {
     if (error instanceof ProcessFailedError) {
+      // ffmpeg's last line seldom says what is wrong with the file; ffprobe does (not media, no audio stream).
+      await probeMedia(input, options.signal);
       throw new UnsupportedMediaError(
         `the audio could not be decoded (${toolMessage(error.stderr.trim().split('\n').at(-1) ?? 'ffmpeg failed', input, output)})`,
       );

@@ -8,31 +8,38 @@ import { HISTORIES_DIR } from '../support/histories';
  * running workflows (non-determinism) fails here; put such changes behind `patched()`.
  * Re-record with: RECORD_HISTORIES=1 npm run test:integration -- --testPathPatterns pipeline
  */
+/** How a patch marker's details start in a history's JSON (its payload is base64 of `{"id":"…"`). */
+const patchMarker = (id: string) => Buffer.from(`{"id":"${id}"`).toString('base64').slice(0, 40);
+
 describe('workflow replay', () => {
   const fixtures = readdirSync(HISTORIES_DIR).filter((file) => file.endsWith('.json'));
 
-  // `*.job-record-activity.json` ran before the job record moved to local activities (patch
-  // 'job-record-local-activity'); jobs like them may still be running when a new worker takes over.
+  // Each older generation ran before a patch, and jobs like them may still be running when a new worker takes
+  // over: `*.job-record-activity.json` before 'job-record-local-activity' (the job record moved to local
+  // activities), `*.probe-activity.json` before 'fewer-tasks-per-job' (probe folded into chunking, first webhook
+  // attempt made by the job). Today's histories carry every patch marker.
   const outcomes = ['completed', 'cancelled', 'failed-provider-auth', 'provider-fallback'];
+  const generations: { suffix: string; markers: string[] }[] = [
+    { suffix: '', markers: ['job-record-local-activity', 'fewer-tasks-per-job'] },
+    { suffix: '.probe-activity', markers: ['job-record-local-activity'] },
+    { suffix: '.job-record-activity', markers: [] },
+  ];
+  const allMarkers = generations[0]!.markers;
 
-  it('has recorded histories to replay, from today and from before the last patch', () => {
+  it('has recorded histories to replay, from today and from before each patch', () => {
     expect(fixtures).toEqual(
       expect.arrayContaining(
-        outcomes.flatMap((outcome) => [
-          `transcription-job.${outcome}.json`,
-          `transcription-job.${outcome}.job-record-activity.json`,
-        ]),
+        outcomes.flatMap((outcome) => generations.map(({ suffix }) => `transcription-job.${outcome}${suffix}.json`)),
       ),
     );
   });
 
-  it.each(outcomes)('covers both sides of the patch for %s', (outcome) => {
-    const hasPatchMarker = (file: string) =>
-      readFileSync(join(HISTORIES_DIR, file), 'utf8').includes(
-        Buffer.from('{"id":"job-record-local-activity"').toString('base64').slice(0, 40),
-      );
-    expect(hasPatchMarker(`transcription-job.${outcome}.json`)).toBe(true);
-    expect(hasPatchMarker(`transcription-job.${outcome}.job-record-activity.json`)).toBe(false);
+  it.each(outcomes)('covers every side of each patch for %s', (outcome) => {
+    for (const { suffix, markers } of generations) {
+      const history = readFileSync(join(HISTORIES_DIR, `transcription-job.${outcome}${suffix}.json`), 'utf8');
+      const found = allMarkers.filter((id) => history.includes(patchMarker(id)));
+      expect({ suffix, markers: found }).toEqual({ suffix, markers });
+    }
   });
 
   it.each(fixtures)('replays %s deterministically', async (file) => {

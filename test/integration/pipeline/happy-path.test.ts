@@ -71,16 +71,7 @@ describe('transcriptionJob: happy path', () => {
     expect(job.usage).toEqual([
       { provider: 'openai', audioSeconds: expect.closeTo(180, 0), requests: job.progress.chunksTotal },
     ]);
-    for (const stage of [
-      'downloading',
-      'probing',
-      'chunking',
-      'transcribing',
-      'merging',
-      'translating',
-      'storing',
-      'total',
-    ]) {
+    for (const stage of ['downloading', 'chunking', 'transcribing', 'merging', 'translating', 'storing', 'total']) {
       expect(job.timings[stage as keyof typeof job.timings]).toEqual(expect.any(Number));
     }
 
@@ -133,6 +124,14 @@ describe('transcriptionJob: happy path', () => {
     expect(payload.data.job.links.temporal_ui).toContain(`/workflows/${jobId}`);
     const attempts = await harness.webhooks.attemptsForJob(jobId);
     expect(attempts).toEqual([expect.objectContaining({ attempt: 1, statusCode: 200, delivered: true })]);
+    // Delivered at the first attempt by the job workflow itself: no delivery workflow. Nor a probe activity:
+    // chunking validates the media.
+    await harness.client.workflow.getHandle(jobId).result();
+    const { events } = await harness.client.workflow.getHandle(jobId).fetchHistory();
+    const activityTypes = events!.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+    expect(activityTypes).toEqual(expect.arrayContaining(['downloadSource', 'prepareChunks', 'transcribeChunk']));
+    expect(activityTypes).not.toContain('probeSource');
+    expect(events!.filter((e) => e.startChildWorkflowExecutionInitiatedEventAttributes)).toEqual([]);
     await recordHistoryIfAsked(harness.client, jobId, 'transcription-job.completed');
 
     // The worker's Prometheus endpoint counted what happened.

@@ -1,12 +1,16 @@
+import { execFile } from 'node:child_process';
 import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { jobKeys } from '../../../libs/storage/local-storage';
 import { newId } from '../../../libs/db/ids';
 import { speechRecording, speechVideo } from '../../support/audio-fixtures';
 import { startFileServer, type FileServer } from '../../support/file-server';
 import { startPipelineHarness, type PipelineHarness } from '../../support/pipeline-harness';
+
+const run = promisify(execFile);
 
 describe('transcriptionJob sources', () => {
   let harness: PipelineHarness;
@@ -19,12 +23,24 @@ describe('transcriptionJob sources', () => {
     harness = await startPipelineHarness({ MAX_UPLOAD_BYTES: String(3 * 1024 * 1024) });
     writeFileSync(join(scratch, 'noise.bin'), randomBytes(200_000));
     writeFileSync(join(scratch, 'empty.mp3'), '');
+    await run('ffmpeg', [
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=64x48:rate=5:duration=2',
+      '-c:v',
+      'mpeg4',
+      join(scratch, 'no-sound.mp4'),
+    ]);
     files = await startFileServer({
       '/talk.mp3': { file: await speechRecording(60) },
       '/talk.wav': { file: await speechRecording(120, 'wav') },
       '/clip.mp4': { file: await speechVideo(20) },
       '/noise.bin': { file: join(scratch, 'noise.bin') },
       '/empty.mp3': { file: join(scratch, 'empty.mp3') },
+      '/no-sound.mp4': { file: join(scratch, 'no-sound.mp4') },
       '/page': { text: '<!DOCTYPE html><html><body>Not found, but 200</body></html>' },
       '/gone': { status: 404 },
       '/private': { status: 200 },
@@ -65,17 +81,18 @@ describe('transcriptionJob sources', () => {
   });
 
   it.each([
-    ['/gone', 'source_not_found'],
-    ['/members-only', 'source_forbidden'],
-    ['/page', 'unsupported_media'],
-    ['/noise.bin', 'unsupported_media'],
-    ['/empty.mp3', 'unsupported_media'],
-    ['/talk.wav', 'source_too_large'],
-  ])('fails %s with %s and leaves no files behind', async (path, code) => {
+    ['/gone', 'source_not_found', 'HTTP 404'],
+    ['/members-only', 'source_forbidden', 'HTTP 403'],
+    ['/page', 'unsupported_media', 'a web page or JSON'],
+    ['/noise.bin', 'unsupported_media', 'not a readable audio or video file'],
+    ['/empty.mp3', 'unsupported_media', ''],
+    ['/no-sound.mp4', 'unsupported_media', 'the file has no audio stream'],
+    ['/talk.wav', 'source_too_large', ''],
+  ])('fails %s with %s and leaves no files behind', async (path, code, messagePart) => {
     const job = await runUrl(files.url(path));
     expect(job.status).toBe('failed');
     expect(job.error?.code).toBe(code);
-    expect(job.error?.message).toEqual(expect.any(String));
+    expect(job.error?.message).toContain(messagePart);
     // Errors are shown to clients: no server paths in them.
     expect(job.error?.message).not.toContain(harness.config.storage.dir);
     expect(await harness.storage.size(jobKeys.work(job._id))).toBeUndefined();
