@@ -1,4 +1,4 @@
-import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { Client, Connection, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { tsToMs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import type { AppConfig } from '../libs/config';
@@ -32,15 +32,10 @@ export async function activityLatency(
     const byType = new Map<string, Spans>();
     const spansOf = (type: string) => byType.get(type) ?? byType.set(type, { waitMs: [], runMs: [] }).get(type)!;
     for (const workflowId of workflowIds) {
-      const history = await client.workflow
-        .getHandle(workflowId)
-        .fetchHistory()
-        .catch((error: unknown) => {
-          // A child that was never needed (webhook delivered at the job's own first attempt).
-          if (error instanceof WorkflowNotFoundError) return undefined;
-          throw error;
-        });
-      if (!history) continue;
+      const handle = client.workflow.getHandle(workflowId);
+      // A child that was never needed (the webhook went through at the job's own first attempt).
+      if (!(await workflowExists(handle))) continue;
+      const history = await handle.fetchHistory();
       const scheduled = new Map<number, { type: string; at: number }>();
       const started = new Map<number, number>();
       for (const event of history.events ?? []) {
@@ -92,4 +87,14 @@ export async function activityLatency(
   } finally {
     await connection.close();
   }
+}
+
+function workflowExists(handle: WorkflowHandle): Promise<boolean> {
+  return handle.describe().then(
+    () => true,
+    (error: unknown) => {
+      if (error instanceof WorkflowNotFoundError) return false;
+      throw error;
+    },
+  );
 }
