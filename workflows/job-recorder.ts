@@ -4,6 +4,12 @@ import type { JobRecordPatch } from '../activities';
 type RecordJob = (input: { jobId: string; patch: JobRecordPatch }) => Promise<void>;
 
 /**
+ * When recorded patches are written: at `send()` (one write per stage however many facts it records), or at
+ * every `record()` (how jobs started before that replay).
+ */
+export type RecordWrites = 'when-sent' | 'each-record';
+
+/**
  * Writes the job record from the workflow one activity at a time. Patches that arrive while a write is in
  * flight are merged into the next one, so parallel chunk completions cost a few writes, not one each, and
  * the record never has two writers at once (FerretDB would lose one of them).
@@ -15,6 +21,7 @@ export class JobRecorder {
   constructor(
     private readonly jobId: string,
     private readonly recordJob: RecordJob,
+    private readonly writes: RecordWrites,
   ) {}
 
   record(patch: JobRecordPatch): void {
@@ -23,11 +30,17 @@ export class JobRecorder {
       ...patch,
       ...(this.pending?.timings || patch.timings ? { timings: { ...this.pending?.timings, ...patch.timings } } : {}),
     };
-    this.flushing ??= this.flush();
+    if (this.writes === 'each-record') this.send();
+  }
+
+  /** Starts writing what was recorded; a write already running takes it when it is done. */
+  send(): void {
+    if (this.pending) this.flushing ??= this.flush();
   }
 
   /** Resolves when everything recorded so far is written. */
   async drain(): Promise<void> {
+    this.send();
     while (this.flushing) await this.flushing;
   }
 

@@ -40,8 +40,9 @@ import { deliveryEndedFor, webhookDelivery } from './webhook-delivery.workflow';
 import { nowIso, nowMs } from './workflow-clock';
 
 /**
- * Jobs started before this patch probe in an activity of its own, hand every webhook to a child workflow and
- * upsert their final search attributes one by one; newer jobs probe while chunking, make the first webhook
+ * Jobs started before this patch probe in an activity of its own, write their record at every change, record
+ * an empty translating stage, hand every webhook to a child workflow and upsert their final search attributes
+ * one by one. Newer jobs probe while chunking, write their record once per stage, make the first webhook
  * attempt themselves and upsert once.
  */
 const FEWER_TASKS_PATCH = 'fewer-tasks-per-job';
@@ -74,8 +75,13 @@ const STAGE_PERCENT: Record<JobStage, number> = {
  */
 export async function transcriptionJob(input: TranscriptionJobInput): Promise<TranscriptionJobResult> {
   const { jobId } = input;
-  // Jobs started before the job record was written by local activities keep replaying as they ran.
-  const recorder = new JobRecorder(jobId, patched('job-record-local-activity') ? localIo.recordJob : io.recordJob);
+  // Jobs started before the job record was written by local activities keep replaying as they ran, and so do
+  // jobs started before it was written once per stage.
+  const recorder = new JobRecorder(
+    jobId,
+    patched('job-record-local-activity') ? localIo.recordJob : io.recordJob,
+    patched(FEWER_TASKS_PATCH) ? 'when-sent' : 'each-record',
+  );
   const progress: JobProgress = { status: 'processing', stage: 'queued', percent: 0, chunksDone: 0, chunksTotal: 0 };
   const timings: Record<string, number> = {};
   const started = nowMs();
@@ -96,6 +102,7 @@ export async function transcriptionJob(input: TranscriptionJobInput): Promise<Tr
     progress.stage = name;
     progress.percent = STAGE_PERCENT[name];
     recordProgress();
+    recorder.send();
     const stageStarted = nowMs();
     try {
       return await work();
@@ -172,6 +179,8 @@ export async function transcriptionJob(input: TranscriptionJobInput): Promise<Tr
             ((STAGE_PERCENT.merging - STAGE_PERCENT.transcribing) * progress.chunksDone) / chunks.length,
         );
         recordProgress();
+        // The last chunk's count goes out with the merging stage, a moment later.
+        if (progress.chunksDone < chunks.length) recorder.send();
       }
     };
     const scope = new CancellationScope();
@@ -226,19 +235,21 @@ export async function transcriptionJob(input: TranscriptionJobInput): Promise<Tr
     recorder.record({ detectedLanguage: merged.language });
 
     const targets = input.translateTo.filter((language) => language !== merged.language);
-    await stage('translating', () =>
-      Promise.all(
-        targets.map((targetLanguage) =>
-          lastResortCall.translateTranscript({
-            jobId,
-            tenantId: input.tenantId,
-            sourceLanguage: merged.language,
-            targetLanguage,
-            provider: input.translationProvider,
-          }),
+    if (targets.length > 0 || !patched(FEWER_TASKS_PATCH)) {
+      await stage('translating', () =>
+        Promise.all(
+          targets.map((targetLanguage) =>
+            lastResortCall.translateTranscript({
+              jobId,
+              tenantId: input.tenantId,
+              sourceLanguage: merged.language,
+              targetLanguage,
+              provider: input.translationProvider,
+            }),
+          ),
         ),
-      ),
-    );
+      );
+    }
     const stored = await stage('storing', () =>
       transcriptWork.storeJobResults({
         jobId,

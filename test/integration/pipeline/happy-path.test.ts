@@ -132,6 +132,18 @@ describe('transcriptionJob: happy path', () => {
     expect(activityTypes).toEqual(expect.arrayContaining(['downloadSource', 'prepareChunks', 'transcribeChunk']));
     expect(activityTypes).not.toContain('probeSource');
     expect(events!.filter((e) => e.startChildWorkflowExecutionInitiatedEventAttributes)).toEqual([]);
+    // The job record is written once per stage (six, translating included), per finished chunk but the last
+    // (it goes with merging) and once at the end, whatever else each stage records.
+    const localActivities = events!.flatMap((e) => {
+      const marker = e.markerRecordedEventAttributes;
+      if (marker?.markerName !== 'core_local_activity') return [];
+      const data = marker.details!.data!.payloads![0]!.data!;
+      return [(JSON.parse(Buffer.from(data).toString()) as { activity_type: string }).activity_type];
+    });
+    expect(localActivities.filter((type) => type === 'deliverWebhook')).toHaveLength(1);
+    expect(localActivities.filter((type) => type === 'recordJob').length).toBeLessThanOrEqual(
+      6 + job.progress.chunksTotal,
+    );
     await recordHistoryIfAsked(harness.client, jobId, 'transcription-job.completed');
 
     // The worker's Prometheus endpoint counted what happened.
