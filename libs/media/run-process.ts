@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { setPriority } from 'node:os';
 
 export interface ProcessResult {
   stdout: string;
@@ -30,6 +31,7 @@ export function runProcess(
       signal: options.signal,
       killSignal: 'SIGKILL',
     });
+    if (child.pid !== undefined) lowerPriority(child.pid);
     let stdout = '';
     let stderr = '';
     const lines = (onLine?: (line: string) => void) => {
@@ -61,3 +63,17 @@ export function runProcess(
     });
   });
 }
+
+/**
+ * Media tools are batch work: niced, they take what CPU the worker's event loop (heartbeats, polls, provider
+ * streams) and anything sharing the machine leave. Best effort: the process may already have exited.
+ */
+function lowerPriority(pid: number): void {
+  try {
+    setPriority(pid, MEDIA_TOOL_NICENESS);
+  } catch {
+    // Gone already, or not permitted here: it runs at normal priority.
+  }
+}
+
+const MEDIA_TOOL_NICENESS = 10;
