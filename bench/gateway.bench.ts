@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { io, type Socket } from 'socket.io-client';
 import { loadConfig } from '../libs/config';
@@ -161,6 +161,10 @@ async function throughGateway(
   });
   let peakRss = processMemory(apiPid).rssMb;
   const rssSampler = setInterval(() => (peakRss = Math.max(peakRss, processMemory(apiPid).rssMb)), 500);
+  // Event-loop delay while streaming, of the API and of this process: which of the two a latency tail is from.
+  await apiLoopDelay(stack.apiUrl); // a scrape resets the API's histogram
+  const ownLoopDelay = monitorEventLoopDelay({ resolution: LOOP_SAMPLING_MS });
+  ownLoopDelay.enable();
   clock.started();
   const cpuBefore = streamingCpu(stack);
   await streamAll(
@@ -173,6 +177,12 @@ async function throughGateway(
   );
   const cpuAfter = streamingCpu(stack);
   clearInterval(rssSampler);
+  ownLoopDelay.disable();
+  const loopDelay = {
+    ...(await apiLoopDelay(stack.apiUrl)),
+    load_generator_loop_delay_p99_ms: beyondSampling(ownLoopDelay.percentile(99) / 1e6),
+    load_generator_loop_delay_max_ms: beyondSampling(ownLoopDelay.max / 1e6),
+  };
   // Taken with every connection still open, after the latencies (the probe's full GC pauses the API).
   const liveMb = await liveMemoryMb(apiPid, options.probeDir);
   for (const { socket } of speakers) socket.disconnect();
@@ -184,7 +194,25 @@ async function throughGateway(
       round1(seconds / options.seconds),
     ]),
   );
-  return { latencies: clock.latencies, peakRss, liveMb, cores };
+  return { latencies: clock.latencies, peakRss, liveMb, cores, loopDelay };
+}
+
+/**
+ * Event-loop delay is sampled by a timer every LOOP_SAMPLING_MS (prom-client's default precision, and ours):
+ * the histogram records the whole interval, so an idle loop reads 10 ms. Reported is the delay beyond it.
+ */
+const LOOP_SAMPLING_MS = 10;
+const beyondSampling = (ms: number) => round1(Math.max(0, ms - LOOP_SAMPLING_MS));
+
+/** The API's event-loop delay since its previous /metrics scrape (prom-client resets the histogram each time). */
+async function apiLoopDelay(apiUrl: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${apiUrl}/metrics`)).text();
+  const seconds = (name: string) =>
+    Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([\\d.e+-]+)$`, 'm').exec(text)?.[1] ?? NaN);
+  return {
+    api_loop_delay_p99_ms: beyondSampling(seconds('nodejs_eventloop_lag_p99_seconds') * 1000),
+    api_loop_delay_max_ms: beyondSampling(seconds('nodejs_eventloop_lag_max_seconds') * 1000),
+  };
 }
 
 /** CPU seconds so far: each part of the stack, the load generator (this process) and the whole machine. */
@@ -291,6 +319,7 @@ async function main(): Promise<void> {
         api_live_after_close_mb: afterCloseLiveMb,
         held_kb_per_connection: Math.round(((gateway.liveMb - afterCloseLiveMb) * 1024) / (2 * n)),
         ...gateway.cores,
+        ...gateway.loopDelay,
       };
       report('gateway', row);
       rows.push(row);
