@@ -4,7 +4,7 @@ import { JOB_ERROR_CODES, PROVIDER_ERROR_CODES, type JobError, type JobErrorCode
 const KNOWN_CODES = new Set<string>(Object.values(JOB_ERROR_CODES));
 
 /** The innermost cause: an ActivityFailure wraps the ApplicationFailure the activity threw. */
-function rootCause(error: unknown): unknown {
+export function rootCause(error: unknown): unknown {
   let current = error;
   while ((current instanceof ActivityFailure || current instanceof ChildWorkflowFailure) && current.cause)
     current = current.cause;

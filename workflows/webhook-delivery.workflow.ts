@@ -1,8 +1,8 @@
-import { ActivityFailure, ApplicationFailure, log, proxyActivities, sleep } from '@temporalio/workflow';
+import { ApplicationFailure, log, proxyActivities, sleep } from '@temporalio/workflow';
 import type { Activities, DeliverWebhookInput } from '../activities';
 import { webhookRetryDelayMs } from '../libs/webhooks/webhook-retry';
 import { WEBHOOK_DELIVERY } from './activity-profiles';
-import { toJobError } from './job-failure';
+import { rootCause, toJobError } from './job-failure';
 
 const { deliverWebhook } = proxyActivities<Activities>(WEBHOOK_DELIVERY);
 
@@ -40,6 +40,6 @@ export async function webhookDelivery(input: DeliverWebhookInput): Promise<Webho
  */
 export function deliveryEndedFor(error: unknown): string | undefined {
   // An activity's failure arrives wrapped in an ActivityFailure; a local activity's may arrive bare.
-  const failure = error instanceof ActivityFailure ? error.cause : error;
+  const failure = rootCause(error);
   return failure instanceof ApplicationFailure && failure.nonRetryable ? failure.message : undefined;
 }
