@@ -75,8 +75,9 @@ export const WEBHOOK_DELIVERY: ActivityOptions = {
 
 /**
  * A job's first webhook attempt, made by the job workflow as a local activity: most receivers answer at once,
- * and such a job then needs no delivery workflow (a third of a short job's Temporal work). One attempt only;
- * retries go to the webhookDelivery child with WEBHOOK_DELIVERY. The request's own timeout is 15 s.
+ * and such a job then needs no delivery workflow of its own (one workflow execution less per job). One
+ * attempt only; retries go to the webhookDelivery child with WEBHOOK_DELIVERY. The request's own timeout is
+ * 15 s.
  */
 export const WEBHOOK_FIRST_ATTEMPT: LocalActivityOptions = {
   startToCloseTimeout: '30 seconds',

@@ -13,7 +13,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import type { Activities, AudioChunk, TranscribedChunk, WebhookEventType } from '../activities';
+import type { Activities, AudioChunk, DeliverWebhookInput, TranscribedChunk, WebhookEventType } from '../activities';
 import type {
   JobProgress,
   JobStage,
@@ -116,26 +116,24 @@ export async function transcriptionJob(input: TranscriptionJobInput): Promise<Tr
     if (!input.webhookUrl) return;
     const outcome = type.split('.')[1]!;
     const event = { eventId: `evt_${jobId}_${outcome}`, jobId, tenantId: input.tenantId, type, url: input.webhookUrl };
-    let attemptsBefore: number | undefined;
-    if (patched(FEWER_TASKS_PATCH)) {
-      try {
-        await webhookFirstAttempt.deliverWebhook(event);
-        return;
-      } catch (error) {
-        const reason = deliveryEndedFor(error);
-        if (reason !== undefined) {
-          log.warn('webhook not delivered', { eventId: event.eventId, reason });
-          return;
-        }
-        attemptsBefore = 1;
-      }
+    const deliverInChild = (delivery: DeliverWebhookInput) =>
+      startChild(webhookDelivery, {
+        workflowId: `${jobId}-webhook-${outcome}`,
+        taskQueue: workflowInfo().taskQueue,
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        args: [delivery],
+      });
+    if (!patched(FEWER_TASKS_PATCH)) {
+      await deliverInChild(event);
+      return;
     }
-    await startChild(webhookDelivery, {
-      workflowId: `${jobId}-webhook-${outcome}`,
-      taskQueue: workflowInfo().taskQueue,
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      args: [{ ...event, ...(attemptsBefore ? { attemptsBefore } : {}) }],
-    });
+    try {
+      await webhookFirstAttempt.deliverWebhook(event);
+    } catch (error) {
+      const reason = deliveryEndedFor(error);
+      if (reason === undefined) await deliverInChild({ ...event, attemptsBefore: 1 });
+      else log.warn('webhook not delivered', { eventId: event.eventId, reason });
+    }
   }
 
   /** Providers that failed for good on an earlier chunk of this job; later chunks skip them. */
