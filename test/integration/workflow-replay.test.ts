@@ -1,16 +1,12 @@
 import { Worker } from '@temporalio/worker';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { HISTORIES_DIR } from '../support/histories';
+import { readdirSync } from 'node:fs';
+import { HISTORIES_DIR, markersIn, readHistory } from '../support/histories';
 
 /**
  * Recorded histories of real runs, replayed against today's workflow code. A change that would break
  * running workflows (non-determinism) fails here; put such changes behind `patched()`.
  * Re-record with: RECORD_HISTORIES=1 npm run test:integration -- --testPathPatterns pipeline
  */
-/** How a patch marker's details start in a history's JSON (its payload is base64 of `{"id":"…"`). */
-const patchMarker = (id: string) => Buffer.from(`{"id":"${id}"`).toString('base64').slice(0, 40);
-
 describe('workflow replay', () => {
   const fixtures = readdirSync(HISTORIES_DIR).filter((file) => file.endsWith('.json'));
 
@@ -24,7 +20,6 @@ describe('workflow replay', () => {
     { suffix: '.probe-activity', markers: ['job-record-local-activity'] },
     { suffix: '.job-record-activity', markers: [] },
   ];
-  const allMarkers = generations[0]!.markers;
 
   it('has recorded histories to replay, from today and from before each patch', () => {
     expect(fixtures).toEqual(
@@ -36,16 +31,14 @@ describe('workflow replay', () => {
 
   it.each(outcomes)('covers every side of each patch for %s', (outcome) => {
     for (const { suffix, markers } of generations) {
-      const history = readFileSync(join(HISTORIES_DIR, `transcription-job.${outcome}${suffix}.json`), 'utf8');
-      const found = allMarkers.filter((id) => history.includes(patchMarker(id)));
-      expect({ suffix, markers: found }).toEqual({ suffix, markers });
+      const { patches } = markersIn(readHistory(`transcription-job.${outcome}${suffix}.json`).events ?? []);
+      expect({ suffix, markers: patches }).toEqual({ suffix, markers });
     }
   });
 
   it.each(fixtures)('replays %s deterministically', async (file) => {
-    const history = JSON.parse(readFileSync(join(HISTORIES_DIR, file), 'utf8')) as unknown;
     await expect(
-      Worker.runReplayHistory({ workflowsPath: require.resolve('../../workflows') }, history),
+      Worker.runReplayHistory({ workflowsPath: require.resolve('../../workflows') }, readHistory(file)),
     ).resolves.toBeUndefined();
   });
 });

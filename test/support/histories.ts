@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { writeFileSync } from 'node:fs';
+import type { temporal } from '@temporalio/proto';
+import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const HISTORIES_DIR = join(__dirname, '..', 'fixtures', 'histories');
@@ -13,4 +14,24 @@ export async function recordHistoryIfAsked(client: Client, workflowId: string, n
   if (process.env.RECORD_HISTORIES !== '1') return;
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
   writeFileSync(join(HISTORIES_DIR, `${name}.json`), `${historyToJSON(history)}\n`);
+}
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+
+/** A committed fixture, parsed as the SDK does. */
+export function readHistory(name: string): temporal.api.history.v1.IHistory {
+  return historyFromJSON(JSON.parse(readFileSync(join(HISTORIES_DIR, name), 'utf8')));
+}
+
+/** What the SDK's markers in a history record: patch ids (`core_patch`), local activity types (`core_local_activity`). */
+export function markersIn(events: HistoryEvent[]): { patches: string[]; localActivities: string[] } {
+  const decoded = (marker: temporal.api.history.v1.IMarkerRecordedEventAttributes, field: string) =>
+    JSON.parse(Buffer.from(marker.details![field]!.payloads![0]!.data!).toString()) as Record<string, string>;
+  const patches: string[] = [];
+  const localActivities: string[] = [];
+  for (const { markerRecordedEventAttributes: marker } of events) {
+    if (marker?.markerName === 'core_patch') patches.push(decoded(marker, 'patch-data').id!);
+    if (marker?.markerName === 'core_local_activity') localActivities.push(decoded(marker, 'data').activity_type!);
+  }
+  return { patches, localActivities };
 }

@@ -7,7 +7,7 @@ import { jobKeys } from '../../../libs/storage/local-storage';
 import { CUE_LIMITS } from '../../../libs/transcripts/cues';
 import { exportTranscript } from '../../../libs/transcripts/export-formats';
 import { speechRecording } from '../../support/audio-fixtures';
-import { recordHistoryIfAsked } from '../../support/histories';
+import { markersIn, recordHistoryIfAsked } from '../../support/histories';
 import { startFileServer, type FileServer } from '../../support/file-server';
 import { startPipelineHarness, type PipelineHarness } from '../../support/pipeline-harness';
 import { freePort } from '../../support/test-env';
@@ -134,12 +134,7 @@ describe('transcriptionJob: happy path', () => {
     expect(events!.filter((e) => e.startChildWorkflowExecutionInitiatedEventAttributes)).toEqual([]);
     // The job record is written once per stage (six, translating included), per finished chunk but the last
     // (it goes with merging) and once at the end, whatever else each stage records.
-    const localActivities = events!.flatMap((e) => {
-      const marker = e.markerRecordedEventAttributes;
-      if (marker?.markerName !== 'core_local_activity') return [];
-      const data = marker.details!.data!.payloads![0]!.data!;
-      return [(JSON.parse(Buffer.from(data).toString()) as { activity_type: string }).activity_type];
-    });
+    const { localActivities } = markersIn(events!);
     expect(localActivities.filter((type) => type === 'deliverWebhook')).toHaveLength(1);
     expect(localActivities.filter((type) => type === 'recordJob').length).toBeLessThanOrEqual(
       6 + job.progress.chunksTotal,

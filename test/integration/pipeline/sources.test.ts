@@ -85,9 +85,9 @@ describe('transcriptionJob sources', () => {
     ['/members-only', 'source_forbidden', 'HTTP 403'],
     ['/page', 'unsupported_media', 'a web page or JSON'],
     ['/noise.bin', 'unsupported_media', 'not a readable audio or video file'],
-    ['/empty.mp3', 'unsupported_media', ''],
+    ['/empty.mp3', 'unsupported_media', 'not a readable audio or video file'],
     ['/no-sound.mp4', 'unsupported_media', 'the file has no audio stream'],
-    ['/talk.wav', 'source_too_large', ''],
+    ['/talk.wav', 'source_too_large', 'limit'],
   ])('fails %s with %s and leaves no files behind', async (path, code, messagePart) => {
     const job = await runUrl(files.url(path));
     expect(job.status).toBe('failed');
