@@ -64,6 +64,9 @@ export function runProcess(
   });
 }
 
+/** Ten steps below normal: the kernel gives a niced process a small share while others want the CPU. */
+const MEDIA_TOOL_NICENESS = 10;
+
 /**
  * Media tools are batch work: niced, they take what CPU the worker's event loop (heartbeats, polls, provider
  * streams) and anything sharing the machine leave. Best effort: the process may already have exited.
@@ -75,5 +78,3 @@ function lowerPriority(pid: number): void {
     // Gone already, or not permitted here: it runs at normal priority.
   }
 }
-
-const MEDIA_TOOL_NICENESS = 10;
