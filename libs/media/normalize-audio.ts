@@ -1,4 +1,5 @@
 import { UnsupportedMediaError } from './media-errors';
+import { inputRestrictions } from './input-formats';
 import { probeMedia, toolMessage } from './probe';
 import { readWavLayout } from './wav';
 import { ProcessFailedError, runProcess } from './run-process';
@@ -18,7 +19,7 @@ export interface NormalizedAudio {
 /**
  * One ffmpeg pass: first audio stream (video dropped) → 16 kHz mono PCM WAV, the format every provider
  * accepts and the chunker can cut at exact sample offsets. silencedetect runs in the same pass, so finding
- * cut points costs no second decode.
+ * cut points costs no second decode. Only self-contained media is read (see input-formats.ts).
  */
 export async function normalizeAudio(
   input: string,
@@ -34,6 +35,7 @@ export async function normalizeAudio(
         '-nostdin',
         '-hide_banner',
         '-y',
+        ...inputRestrictions(),
         '-i',
         input,
         '-map',

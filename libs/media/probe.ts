@@ -1,3 +1,4 @@
+import { inputRestrictions, refusedFormatMessage } from './input-formats';
 import { UnsupportedMediaError } from './media-errors';
 import { ProcessFailedError, runProcess } from './run-process';
 
@@ -28,13 +29,15 @@ export async function probeMedia(path: string, signal?: AbortSignal): Promise<Me
   try {
     const { stdout } = await runProcess(
       'ffprobe',
-      ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path],
+      ['-v', 'error', ...inputRestrictions(), '-print_format', 'json', '-show_format', '-show_streams', path],
       { signal },
     );
     output = JSON.parse(stdout) as FfprobeOutput;
   } catch (error) {
     if (error instanceof ProcessFailedError) {
-      throw new UnsupportedMediaError(`not a readable audio or video file (${toolMessage(error.stderr, path)})`);
+      throw new UnsupportedMediaError(
+        refusedFormatMessage(error.stderr) ?? `not a readable audio or video file (${toolMessage(error.stderr, path)})`,
+      );
     }
     throw error;
   }

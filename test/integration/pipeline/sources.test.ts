@@ -36,6 +36,7 @@ describe('transcriptionJob sources', () => {
     ]);
     files = await startFileServer({
       '/talk.mp3': { file: await speechRecording(60) },
+      '/internal.mp3': { file: await speechRecording(10) },
       '/talk.wav': { file: await speechRecording(120, 'wav') },
       '/clip.mp4': { file: await speechVideo(20) },
       '/noise.bin': { file: join(scratch, 'noise.bin') },
@@ -96,6 +97,36 @@ describe('transcriptionJob sources', () => {
     // Errors are shown to clients: no server paths in them.
     expect(job.error?.message).not.toContain(harness.config.storage.dir);
     expect(await harness.storage.size(jobKeys.work(job._id))).toBeUndefined();
+  });
+
+  // ffmpeg follows a playlist's entries itself. Before the input formats were restricted, an HLS playlist
+  // naming a file on the worker got that file transcribed (another job's audio, say); ffmpeg's own rules
+  // happened to stop the URL and the concat script, which are now refused before anything is opened.
+  it.each([
+    ['an HLS playlist naming a file on the worker', 'hls', 'file'],
+    ['an HLS playlist naming an internal URL', 'hls', 'url'],
+    ['an ffconcat script naming a file on the worker', 'concat', 'file'],
+  ])('refuses %s, opening nothing it names', async (_what, format, target) => {
+    const entry = target === 'file' ? await speechRecording(10) : files.url('/internal.mp3');
+    const listing =
+      format === 'hls'
+        ? ['#EXTM3U', '#EXT-X-TARGETDURATION:10', '#EXTINF:10.0,', entry, '#EXT-X-ENDLIST']
+        : ['ffconcat version 1.0', `file '${entry}'`];
+    const lists = await startFileServer({
+      '/list': { text: `${listing.join('\n')}\n`, contentType: 'application/octet-stream' },
+    });
+    const internalHits = files.hits.get('/internal.mp3') ?? 0;
+    const transcriptionCalls = harness.simulator.stats.scopes.transcriptions.requests;
+    try {
+      const job = await runUrl(lists.url('/list'));
+      expect(job.status).toBe('failed');
+      expect(job.error?.code).toBe('unsupported_media');
+      expect(job.error?.message).toContain(`a playlist or script (${format}) that points at other files`);
+      expect(files.hits.get('/internal.mp3') ?? 0).toBe(internalHits);
+      expect(harness.simulator.stats.scopes.transcriptions.requests).toBe(transcriptionCalls);
+    } finally {
+      await lists.close();
+    }
   });
 
   it('follows a redirect, but refuses one that leads to a private address', async () => {

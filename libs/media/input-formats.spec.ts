@@ -1,0 +1,80 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { refusedFormatMessage } from './input-formats';
+import { UnsupportedMediaError } from './media-errors';
+import { normalizeAudio } from './normalize-audio';
+import { probeMedia } from './probe';
+
+const run = promisify(execFile);
+
+describe('input formats', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'voxflow-formats-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** One second of tone (with a small picture for video containers) encoded as `file`. */
+  async function encode(file: string, encoding: string[], video = false): Promise<string> {
+    const inputs = ['-f', 'lavfi', '-i', 'sine=frequency=440:duration=1'];
+    if (video) inputs.push('-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=5:duration=1');
+    const path = join(dir, file);
+    await run('ffmpeg', ['-v', 'error', '-y', ...inputs, ...encoding, path]);
+    return path;
+  }
+
+  // What clients send in practice: phone and browser recordings, podcasts, exports, videos.
+  it.each([
+    ['talk.mp3', ['-c:a', 'libmp3lame']],
+    ['talk.wav', ['-c:a', 'pcm_s16le']],
+    ['talk.flac', ['-c:a', 'flac']],
+    ['talk.ogg', ['-c:a', 'libvorbis']],
+    ['talk.opus', ['-c:a', 'libopus']],
+    ['talk.m4a', ['-c:a', 'aac']],
+    ['talk.aac', ['-c:a', 'aac', '-f', 'adts']],
+    ['talk.aiff', ['-c:a', 'pcm_s16be']],
+    ['talk.caf', ['-c:a', 'pcm_s16le']],
+    ['talk.wma', ['-c:a', 'wmav2']],
+    ['talk.webm', ['-c:a', 'libopus']],
+  ])('reads %s', async (file, encoding) => {
+    const info = await probeMedia(await encode(file, encoding));
+    expect(info.durationS).toBeCloseTo(1, 0);
+  });
+
+  it.each([
+    ['clip.mp4', ['-c:v', 'mpeg4', '-c:a', 'aac']],
+    ['clip.mkv', ['-c:v', 'mpeg4', '-c:a', 'libvorbis']],
+    ['clip.mov', ['-c:v', 'mpeg4', '-c:a', 'aac']],
+    ['clip.avi', ['-c:v', 'mpeg4', '-c:a', 'libmp3lame']],
+    ['clip.ts', ['-c:v', 'mpeg2video', '-c:a', 'mp2']],
+    ['clip.flv', ['-c:v', 'flv', '-c:a', 'libmp3lame']],
+  ])('decodes the audio of %s', async (file, encoding) => {
+    const { durationS } = await normalizeAudio(await encode(file, encoding, true), join(dir, `${file}.wav`));
+    expect(durationS).toBeCloseTo(1, 0);
+  });
+
+  it('refuses an HLS playlist naming a local file, in ffprobe and in ffmpeg', async () => {
+    const audio = await encode('inside.mp3', ['-c:a', 'libmp3lame']);
+    const playlist = join(dir, 'source');
+    writeFileSync(
+      playlist,
+      ['#EXTM3U', '#EXT-X-TARGETDURATION:1', '#EXTINF:1.0,', audio, '#EXT-X-ENDLIST', ''].join('\n'),
+    );
+    const refused = /a playlist or script \(hls\) that points at other files/;
+    await expect(probeMedia(playlist)).rejects.toThrow(refused);
+    await expect(normalizeAudio(playlist, join(dir, 'playlist.wav'))).rejects.toThrow(UnsupportedMediaError);
+    await expect(normalizeAudio(playlist, join(dir, 'playlist.wav'))).rejects.toThrow(refused);
+  });
+
+  it('names a recognised format outside the list; other unreadable input gets the generic message', async () => {
+    const animation = join(dir, 'animation.gif');
+    await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=32x24:rate=5:duration=1', animation]);
+    await expect(probeMedia(animation)).rejects.toThrow(
+      'the gif format is not supported; send a common audio or video file (mp3, wav, m4a, flac, ogg, webm, mp4, …)',
+    );
+    const noise = join(dir, 'noise.bin');
+    writeFileSync(noise, Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 251)));
+    await expect(probeMedia(noise)).rejects.toThrow(/^not a readable audio or video file/);
+    expect(refusedFormatMessage('noise.bin: Invalid data found when processing input')).toBeUndefined();
+  });
+});
