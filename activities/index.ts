@@ -24,7 +24,7 @@ export type { WorkerDescription } from './worker-info.activity';
 /** Builds the activity implementations registered on the worker. */
 export function createActivities(deps: ActivityDeps) {
   return {
-    ...createWorkerInfoActivities(),
+    ...createWorkerInfoActivities(deps),
     ...createJobRecordActivities(deps),
     ...createDownloadActivities(deps),
     ...createMediaActivities(deps),

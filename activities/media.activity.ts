@@ -37,11 +37,11 @@ export interface PreparedChunks {
 }
 
 /** ffprobe and ffmpeg: what the media is, and 16 kHz mono chunks cut at silences. */
-export function createMediaActivities({ storage }: Pick<ActivityDeps, 'storage'>) {
+export function createMediaActivities({ storage, config }: Pick<ActivityDeps, 'storage' | 'config'>) {
   return {
     async probeSource({ storageKey }: ProbeSourceInput): Promise<MediaInfo> {
       try {
-        return await probeMedia(storage.path(storageKey), Context.current().cancellationSignal);
+        return await probeMedia(storage.path(storageKey), config.media, Context.current().cancellationSignal);
       } catch (error) {
         throw classify(error);
       }
@@ -57,6 +57,7 @@ export function createMediaActivities({ storage }: Pick<ActivityDeps, 'storage'>
         const normalizedPath = storage.path(normalizedKey);
         await mkdir(storage.path(jobKeys.work(input.jobId)), { recursive: true });
         const { silences } = await normalizeAudio(storage.path(input.storageKey), normalizedPath, {
+          tools: config.media,
           signal,
           onProgress: (seconds) => (phase = { phase: 'normalize', seconds }),
         });

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { hostname } from 'node:os';
 import { promisify } from 'node:util';
 import { activityInfo } from '@temporalio/activity';
+import type { ActivityDeps } from './activity-deps';
 
 const run = promisify(execFile);
 
@@ -15,7 +16,7 @@ export interface WorkerDescription {
 }
 
 /** Reports what a worker runs on; the canary workflow uses it to prove a worker is polling. */
-export function createWorkerInfoActivities() {
+export function createWorkerInfoActivities({ config }: Pick<ActivityDeps, 'config'>) {
   return {
     async describeWorker(): Promise<WorkerDescription> {
       return {
@@ -23,15 +24,15 @@ export function createWorkerInfoActivities() {
         pid: process.pid,
         taskQueue: activityInfo().taskQueue,
         node: process.version,
-        ffmpeg: await ffmpegVersion(),
+        ffmpeg: await ffmpegVersion(config.media.ffmpeg),
       };
     },
   };
 }
 
-async function ffmpegVersion(): Promise<string | null> {
+async function ffmpegVersion(ffmpeg: string): Promise<string | null> {
   try {
-    const { stdout } = await run('ffmpeg', ['-hide_banner', '-version'], { timeout: 5_000 });
+    const { stdout } = await run(ffmpeg, ['-hide_banner', '-version'], { timeout: 5_000 });
     return stdout.split('\n')[0]?.trim() ?? null;
   } catch {
     return null;

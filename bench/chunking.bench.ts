@@ -2,8 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { readInfraOptions } from '../deploy/local/infra-options';
+import { installedLeanFfmpeg } from '../deploy/local/toolchain';
 import { PIPELINE } from '../libs/contracts/pipeline';
 import { planChunks } from '../libs/media/chunk-plan';
+import { PATH_MEDIA_TOOLS } from '../libs/media/media-tools';
 import { normalizeAudio } from '../libs/media/normalize-audio';
 import { probeMedia } from '../libs/media/probe';
 import { readWavLayout, writeWavSlice } from '../libs/media/wav';
@@ -20,12 +23,15 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { minutes: { type: 'string', default: '60' } } });
   const recording = await longRecording(Number(values.minutes));
   const scratch = mkdtempSync(join(tmpdir(), 'voxflow-bench-chunking-'));
+  const infra = readInfraOptions();
+  // What the bench stack's worker runs: the lean build when installed.
+  const tools = installedLeanFfmpeg(infra.cacheDir, infra.repoRoot) ?? PATH_MEDIA_TOOLS;
   try {
     const started = performance.now();
-    const info = await probeMedia(recording);
+    const info = await probeMedia(recording, tools);
     const probed = performance.now();
     const normalized = join(scratch, 'normalized.wav');
-    const { silences } = await normalizeAudio(recording, normalized);
+    const { silences } = await normalizeAudio(recording, normalized, { tools });
     const normalizedAt = performance.now();
     const layout = await readWavLayout(normalized);
     const plan = planChunks(layout.durationS, silences, {
@@ -51,6 +57,7 @@ async function main(): Promise<void> {
     report('chunking', figures);
     const file = saveResults('chunking', {
       recording: { minutes: Number(values.minutes), format: info.format },
+      ffmpeg: tools.ffmpeg,
       figures,
     });
     process.stdout.write(`results: ${file}\n`);

@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     // 2. Sequential baseline: the same normalization and chunk plan, then one call after another.
     const chunkStarted = Date.now();
     const normalized = join(scratch, 'normalized.wav');
-    const { silences } = await normalizeAudio(recording, normalized);
+    const { silences } = await normalizeAudio(recording, normalized, { tools: config.media });
     const layout = await readWavLayout(normalized);
     const plan = planChunks(layout.durationS, silences, {
       parallelism: PIPELINE.parallelChunks,

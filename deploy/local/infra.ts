@@ -5,7 +5,7 @@ import { ensureMongoWire, mongoProcess, pingMongo } from './mongo-server';
 import { isPortOpen } from './probes';
 import { ensureRedis, pingRedis, redisProcess } from './redis-server';
 import { ensureSearchAttributes, ensureTemporalDevServer, temporalProcess } from './temporal-server';
-import { findOnPath, resolveFerretDb, resolveKustomize, resolveTemporalCli } from './toolchain';
+import { buildLeanFfmpeg, findOnPath, resolveFerretDb, resolveKustomize, resolveTemporalCli } from './toolchain';
 
 /**
  * The local infrastructure behind `npm run infra:up|down|status`, `npm test`, `npm start` and the demo:
@@ -107,6 +107,12 @@ export async function installTools(options: InfraOptions = readInfraOptions()): 
   found.push(mongod ? `mongodb: ${mongod}` : `mongodb: ${await resolveFerretDb(options.cacheDir, options.repoRoot)}`);
   // Not infrastructure, but a build tool the deployment tests need (deploy/k8s).
   found.push(`kustomize: ${await resolveKustomize(options.cacheDir)}`);
+  const media = await buildLeanFfmpeg(options.cacheDir, options.repoRoot);
+  found.push(
+    typeof media === 'string'
+      ? `ffmpeg: the one on PATH (the lean build failed: ${media})`
+      : `ffmpeg: ${media.ffmpeg} (lean build)`,
+  );
   found.push(
     `redis: ${findOnPath('redis-server') ?? 'redis-server not on PATH (set REDIS_URL or apt-get install redis-server)'}`,
   );

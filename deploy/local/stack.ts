@@ -6,6 +6,7 @@ import { infraDown, infraUp } from './infra';
 import type { InfraOptions } from './infra-options';
 import { isPortOpen } from './probes';
 import { providerSetup, SIMULATOR_PORT } from './sandbox';
+import { leanFfmpegEnv } from './toolchain';
 import { waitForWorker } from './worker-ready';
 
 export interface StackOptions {
@@ -54,7 +55,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     if (!keepInfra && startedInfra.length) await infraDown(options.infra, startedInfra);
   };
   try {
-    const baseEnv = { ...process.env, ...options.env };
+    // The lean ffmpeg when `infra install` built it; FFMPEG_PATH/FFPROBE_PATH set by the caller win.
+    const mediaEnv = leanFfmpegEnv(options.infra.cacheDir, options.infra.repoRoot);
+    const baseEnv = { ...mediaEnv, ...process.env, ...options.env };
     const providers = await providerSetup(baseEnv);
     const apiPort = await choosePort(Number(baseEnv.PORT ?? 3000), options.portBusy, 'API');
     const metricsPort = await choosePort(Number(baseEnv.WORKER_METRICS_PORT ?? 9464), 'pick-free', 'worker metrics');

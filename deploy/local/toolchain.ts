@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { accessSync, constants, copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import type { MediaTools } from '../../libs/media/media-tools';
 import { FERRETDB_PATCHES, patchedModuleCopy } from './ferretdb-patches';
 
 export const TEMPORAL_CLI_VERSION = '1.5.1';
@@ -112,6 +113,49 @@ export async function resolveFerretDb(cacheDir: string, repoRoot: string): Promi
     rmSync(patchDir, { recursive: true, force: true });
   }
   return cached;
+}
+
+/** The lean ffmpeg build's folder: its name carries a hash of the build script, so an edit rebuilds it. */
+function leanFfmpegDir(cacheDir: string, repoRoot: string): { script: string; dir: string } {
+  const script = join(repoRoot, 'deploy', 'ffmpeg', 'build-lean-ffmpeg.sh');
+  const digest = createHash('sha256').update(readFileSync(script)).digest('hex').slice(0, 10);
+  return { script, dir: join(cacheDir, `ffmpeg-lean-${digest}`) };
+}
+
+/** The lean ffmpeg and ffprobe once built, else undefined (the worker then runs those on PATH). */
+export function installedLeanFfmpeg(cacheDir: string, repoRoot: string): MediaTools | undefined {
+  const { dir } = leanFfmpegDir(cacheDir, repoRoot);
+  const tools = { ffmpeg: join(dir, 'ffmpeg'), ffprobe: join(dir, 'ffprobe') };
+  return isExecutable(tools.ffmpeg) && isExecutable(tools.ffprobe) ? tools : undefined;
+}
+
+/** FFMPEG_PATH and FFPROBE_PATH for the apps when the lean build is there; nothing otherwise. */
+export function leanFfmpegEnv(cacheDir: string, repoRoot: string): Record<string, string> {
+  const tools = installedLeanFfmpeg(cacheDir, repoRoot);
+  return tools ? { FFMPEG_PATH: tools.ffmpeg, FFPROBE_PATH: tools.ffprobe } : {};
+}
+
+/**
+ * Builds deploy/ffmpeg/build-lean-ffmpeg.sh once (about 2 minutes on 2 cores). It is an optimization, not a
+ * requirement: where it cannot be built (no apt or compiler), the reason is returned and ffmpeg on PATH serves.
+ */
+export async function buildLeanFfmpeg(cacheDir: string, repoRoot: string): Promise<MediaTools | string> {
+  const installed = installedLeanFfmpeg(cacheDir, repoRoot);
+  if (installed) return installed;
+  const { script, dir } = leanFfmpegDir(cacheDir, repoRoot);
+  mkdirSync(cacheDir, { recursive: true });
+  const tmp = mkdtempSync(join(cacheDir, '.build-ffmpeg-'));
+  process.stderr.write(`Building a lean ffmpeg into ${dir} (first run only; about 2 minutes)…\n`);
+  const started = Date.now();
+  try {
+    await run('bash', [script, tmp], { cwd: tmp, env: process.env });
+    renameSync(tmp, dir);
+    process.stderr.write(`Built the lean ffmpeg in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+    return installedLeanFfmpeg(cacheDir, repoRoot) ?? 'the build left no ffmpeg and ffprobe';
+  } catch (error) {
+    rmSync(tmp, { recursive: true, force: true });
+    return error instanceof Error ? error.message : String(error);
+  }
 }
 
 /** The Go toolchain, or an error that says what to install or set instead of building `label`. */

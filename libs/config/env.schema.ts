@@ -55,6 +55,9 @@ export const envSchema = z
     /** A provider request without an answer after this long is abandoned and retried (translation: at most 120 s). */
     PROVIDER_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(600),
     STORAGE_DIR: z.string().min(1).default('.data/storage'),
+    /** The media tools the worker runs (a name on PATH or a path); `npm run infra:install` builds lean ones. */
+    FFMPEG_PATH: z.string().min(1).default('ffmpeg'),
+    FFPROBE_PATH: z.string().min(1).default('ffprobe'),
     MAX_UPLOAD_BYTES: z.coerce
       .number()
       .int()

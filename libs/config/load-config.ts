@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { MediaTools } from '../media/media-tools';
 import { envSchema, type Env } from './env.schema';
 
 export interface ProviderCredentials {
@@ -34,6 +35,7 @@ export interface AppConfig {
   live: { maxSessionMinutes: number; idleTimeoutSeconds: number };
   /** Absolute path where media, chunks and large transcripts are kept. */
   storage: { dir: string; maxUploadBytes: number; uploadIdleTimeoutMs: number };
+  media: MediaTools;
   /** Seeds an API key for local development; ignored in production. */
   devApiKey?: string;
   /** Private ranges that server-side fetches may reach anyway (empty: none). */
@@ -111,6 +113,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       maxUploadBytes: env.MAX_UPLOAD_BYTES,
       uploadIdleTimeoutMs: env.UPLOAD_IDLE_TIMEOUT_SECONDS * 1000,
     },
+    media: { ffmpeg: env.FFMPEG_PATH, ffprobe: env.FFPROBE_PATH },
     devApiKey: env.NODE_ENV === 'production' ? undefined : env.VOXFLOW_DEV_API_KEY,
     outbound: { allowCidrs: env.OUTBOUND_ALLOW_CIDRS },
     jwt:

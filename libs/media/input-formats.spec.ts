@@ -3,14 +3,24 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { readInfraOptions } from '../../deploy/local/infra-options';
+import { installedLeanFfmpeg } from '../../deploy/local/toolchain';
 import { refusedFormatMessage } from './input-formats';
 import { UnsupportedMediaError } from './media-errors';
+import { PATH_MEDIA_TOOLS, type MediaTools } from './media-tools';
 import { normalizeAudio } from './normalize-audio';
 import { probeMedia } from './probe';
 
 const run = promisify(execFile);
+const infra = readInfraOptions();
+const lean = installedLeanFfmpeg(infra.cacheDir, infra.repoRoot);
+// Debian's ffmpeg, and the lean build the worker runs once `npm run infra:install` made it: the same answers.
+const toolsets: [string, MediaTools][] = [
+  ['ffmpeg on PATH', PATH_MEDIA_TOOLS],
+  ...(lean ? [['the lean build', lean] as [string, MediaTools]] : []),
+];
 
-describe('input formats', () => {
+describe.each(toolsets)('input formats, %s', (_name, tools) => {
   const dir = mkdtempSync(join(tmpdir(), 'voxflow-formats-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -37,7 +47,7 @@ describe('input formats', () => {
     ['talk.wma', ['-c:a', 'wmav2']],
     ['talk.webm', ['-c:a', 'libopus']],
   ])('reads %s', async (file, encoding) => {
-    const info = await probeMedia(await encode(file, encoding));
+    const info = await probeMedia(await encode(file, encoding), tools);
     expect(info.durationS).toBeCloseTo(1, 0);
   });
 
@@ -49,7 +59,7 @@ describe('input formats', () => {
     ['clip.ts', ['-c:v', 'mpeg2video', '-c:a', 'mp2']],
     ['clip.flv', ['-c:v', 'flv', '-c:a', 'libmp3lame']],
   ])('decodes the audio of %s', async (file, encoding) => {
-    const { durationS } = await normalizeAudio(await encode(file, encoding, true), join(dir, `${file}.wav`));
+    const { durationS } = await normalizeAudio(await encode(file, encoding, true), join(dir, `${file}.wav`), { tools });
     expect(durationS).toBeCloseTo(1, 0);
   });
 
@@ -61,20 +71,20 @@ describe('input formats', () => {
       ['#EXTM3U', '#EXT-X-TARGETDURATION:1', '#EXTINF:1.0,', audio, '#EXT-X-ENDLIST', ''].join('\n'),
     );
     const refused = /a playlist or script \(hls\) that points at other files/;
-    await expect(probeMedia(playlist)).rejects.toThrow(refused);
-    await expect(normalizeAudio(playlist, join(dir, 'playlist.wav'))).rejects.toThrow(UnsupportedMediaError);
-    await expect(normalizeAudio(playlist, join(dir, 'playlist.wav'))).rejects.toThrow(refused);
+    await expect(probeMedia(playlist, tools)).rejects.toThrow(refused);
+    await expect(normalizeAudio(playlist, join(dir, 'playlist.wav'), { tools })).rejects.toThrow(UnsupportedMediaError);
+    await expect(normalizeAudio(playlist, join(dir, 'playlist.wav'), { tools })).rejects.toThrow(refused);
   });
 
   it('names a recognised format outside the list; other unreadable input gets the generic message', async () => {
     const animation = join(dir, 'animation.gif');
     await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=32x24:rate=5:duration=1', animation]);
-    await expect(probeMedia(animation)).rejects.toThrow(
+    await expect(probeMedia(animation, tools)).rejects.toThrow(
       'the gif format is not supported; send a common audio or video file (mp3, wav, m4a, flac, ogg, webm, mp4, …)',
     );
     const noise = join(dir, 'noise.bin');
     writeFileSync(noise, Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 251)));
-    await expect(probeMedia(noise)).rejects.toThrow(/^not a readable audio or video file/);
+    await expect(probeMedia(noise, tools)).rejects.toThrow(/^not a readable audio or video file/);
     expect(refusedFormatMessage('noise.bin: Invalid data found when processing input')).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 import { UnsupportedMediaError } from './media-errors';
 import { inputRestrictions } from './input-formats';
+import type { MediaTools } from './media-tools';
 import { probeMedia, toolMessage } from './probe';
 import { readWavLayout } from './wav';
 import { ProcessFailedError, runProcess } from './run-process';
@@ -24,13 +25,13 @@ export interface NormalizedAudio {
 export async function normalizeAudio(
   input: string,
   output: string,
-  options: { signal?: AbortSignal; onProgress?: (seconds: number) => void } = {},
+  options: { tools: MediaTools; signal?: AbortSignal; onProgress?: (seconds: number) => void },
 ): Promise<NormalizedAudio> {
   const silences: Silence[] = [];
   let openSilence: number | undefined;
   try {
     await runProcess(
-      'ffmpeg',
+      options.tools.ffmpeg,
       [
         '-nostdin',
         '-hide_banner',
@@ -78,7 +79,7 @@ export async function normalizeAudio(
   } catch (error) {
     if (error instanceof ProcessFailedError) {
       // ffmpeg's last line seldom says what is wrong with the file; ffprobe does (not media, no audio stream).
-      await probeMedia(input, options.signal);
+      await probeMedia(input, options.tools, options.signal);
       throw new UnsupportedMediaError(
         `the audio could not be decoded (${toolMessage(error.stderr.trim().split('\n').at(-1) ?? 'ffmpeg failed', input, output)})`,
       );

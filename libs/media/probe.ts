@@ -1,5 +1,6 @@
 import { inputRestrictions, refusedFormatMessage } from './input-formats';
 import { UnsupportedMediaError } from './media-errors';
+import type { MediaTools } from './media-tools';
 import { ProcessFailedError, runProcess } from './run-process';
 
 export interface MediaInfo {
@@ -24,11 +25,11 @@ export function toolMessage(stderr: string, ...paths: string[]): string {
   return line.replace(/\/[^\s:]+/g, 'the file').slice(0, 300);
 }
 
-export async function probeMedia(path: string, signal?: AbortSignal): Promise<MediaInfo> {
+export async function probeMedia(path: string, tools: MediaTools, signal?: AbortSignal): Promise<MediaInfo> {
   let output: FfprobeOutput;
   try {
     const { stdout } = await runProcess(
-      'ffprobe',
+      tools.ffprobe,
       ['-v', 'error', ...inputRestrictions(), '-print_format', 'json', '-show_format', '-show_streams', path],
       { signal },
     );

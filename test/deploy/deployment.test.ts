@@ -44,7 +44,8 @@ describe('Dockerfile', () => {
       expect(stage(target)).toMatch(/^FROM runtime AS|^runtime AS/);
       expect(stage(target)).not.toMatch(/^USER /m);
     }
-    expect(runtime).toMatch(/apt-get install[^\n]*ffmpeg/);
+    expect(stage('ffmpeg')).toMatch(/^RUN bash \S*build-lean-ffmpeg\.sh /m);
+    expect(runtime).toMatch(/^COPY --from=ffmpeg \S+\/ffmpeg \S+\/ffprobe \/usr\/local\/bin\/$/m);
     expect(stage('prod-deps')).toMatch(/npm ci --omit=dev/);
     expect(stage('build')).toMatch(/npm run build && test -s dist\/workflow-bundle\.js/);
   });
