@@ -88,3 +88,37 @@ describe.each(toolsets)('input formats, %s', (_name, tools) => {
     expect(refusedFormatMessage('noise.bin: Invalid data found when processing input')).toBeUndefined();
   });
 });
+
+// CI builds the lean ffmpeg (`npm run infra:install`), so there its absence is a failure, not a skip.
+(lean || process.env.CI === 'true' ? describe : describe.skip)('the lean ffmpeg build', () => {
+  const listed = (output: string) =>
+    output
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean);
+
+  it('is there, opens local files and pipes only, decodes audio only and links nothing but libc and libm', async () => {
+    expect(lean).toBeDefined();
+    for (const tool of [lean!.ffmpeg, lean!.ffprobe]) {
+      const { stdout: protocols } = await run(tool, ['-hide_banner', '-protocols']);
+      expect(listed(protocols)).toEqual([
+        'Supported file protocols:',
+        'Input:',
+        'file',
+        'pipe',
+        'Output:',
+        'file',
+        'pipe',
+      ]);
+      const { stdout: libraries } = await run('ldd', [tool]);
+      const names = listed(libraries).map((line) => line.split(/\s/)[0]!.replace(/\.so.*/, ''));
+      expect(
+        names.filter((name) => !['linux-vdso', 'libm', 'libc'].includes(name) && !name.includes('ld-linux')),
+      ).toEqual([]);
+    }
+    const { stdout: decoders } = await run(lean!.ffmpeg, ['-hide_banner', '-decoders']);
+    const rows = listed(decoders.slice(decoders.indexOf('------') + 6));
+    expect(rows.length).toBeGreaterThan(150);
+    expect(rows.filter((row) => !row.startsWith('A'))).toEqual([]);
+  });
+});
