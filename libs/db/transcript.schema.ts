@@ -3,8 +3,8 @@ import type { TranscriptSegment, TranscriptWord } from '../providers/transcript'
 
 /**
  * A finished transcript in one language: the original (`kind: original`, with words) or a translation
- * (segment-aligned with the original). `_id` = `${jobId}:${language}`. Very large ones keep their
- * segments in storage (`storageKey`) instead of in the document.
+ * (segment-aligned with the original). `_id` = `${jobId}:${language}`. Long ones keep their segments and
+ * words in storage (`storageKey`) instead of in the document (see TranscriptStore).
  */
 export interface TranscriptDocument {
   _id: string;
