@@ -115,18 +115,25 @@ export async function resolveFerretDb(cacheDir: string, repoRoot: string): Promi
   return cached;
 }
 
+const LEAN_FFMPEG_SCRIPT = join('deploy', 'ffmpeg', 'build-lean-ffmpeg.sh');
+
 /** The lean ffmpeg build's folder: its name carries a hash of the build script, so an edit rebuilds it. */
-function leanFfmpegDir(cacheDir: string, repoRoot: string): { script: string; dir: string } {
-  const script = join(repoRoot, 'deploy', 'ffmpeg', 'build-lean-ffmpeg.sh');
-  const digest = createHash('sha256').update(readFileSync(script)).digest('hex').slice(0, 10);
-  return { script, dir: join(cacheDir, `ffmpeg-lean-${digest}`) };
+function leanFfmpegDir(cacheDir: string, repoRoot: string): string {
+  const digest = createHash('sha256')
+    .update(readFileSync(join(repoRoot, LEAN_FFMPEG_SCRIPT)))
+    .digest('hex');
+  return join(cacheDir, `ffmpeg-lean-${digest.slice(0, 10)}`);
+}
+
+/** The ffmpeg and ffprobe a build left in `dir`, if both are there. */
+function mediaToolsIn(dir: string): MediaTools | undefined {
+  const tools = { ffmpeg: join(dir, 'ffmpeg'), ffprobe: join(dir, 'ffprobe') };
+  return isExecutable(tools.ffmpeg) && isExecutable(tools.ffprobe) ? tools : undefined;
 }
 
 /** The lean ffmpeg and ffprobe once built, else undefined (the worker then runs those on PATH). */
 export function installedLeanFfmpeg(cacheDir: string, repoRoot: string): MediaTools | undefined {
-  const { dir } = leanFfmpegDir(cacheDir, repoRoot);
-  const tools = { ffmpeg: join(dir, 'ffmpeg'), ffprobe: join(dir, 'ffprobe') };
-  return isExecutable(tools.ffmpeg) && isExecutable(tools.ffprobe) ? tools : undefined;
+  return mediaToolsIn(leanFfmpegDir(cacheDir, repoRoot));
 }
 
 /** FFMPEG_PATH and FFPROBE_PATH for the apps when the lean build is there; nothing otherwise. */
@@ -140,18 +147,18 @@ export function leanFfmpegEnv(cacheDir: string, repoRoot: string): Record<string
  * requirement: where it cannot be built (no apt or compiler), the reason is returned and ffmpeg on PATH serves.
  */
 export async function buildLeanFfmpeg(cacheDir: string, repoRoot: string): Promise<MediaTools | string> {
-  const installed = installedLeanFfmpeg(cacheDir, repoRoot);
+  const dir = leanFfmpegDir(cacheDir, repoRoot);
+  const installed = mediaToolsIn(dir);
   if (installed) return installed;
-  const { script, dir } = leanFfmpegDir(cacheDir, repoRoot);
   mkdirSync(cacheDir, { recursive: true });
   const tmp = mkdtempSync(join(cacheDir, '.build-ffmpeg-'));
   process.stderr.write(`Building a lean ffmpeg into ${dir} (first run only; about 2 minutes)…\n`);
   const started = Date.now();
   try {
-    await run('bash', [script, tmp], { cwd: tmp, env: process.env });
+    await run('bash', [join(repoRoot, LEAN_FFMPEG_SCRIPT), tmp], { cwd: tmp, env: process.env });
     renameSync(tmp, dir);
     process.stderr.write(`Built the lean ffmpeg in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
-    return installedLeanFfmpeg(cacheDir, repoRoot) ?? 'the build left no ffmpeg and ffprobe';
+    return mediaToolsIn(dir) ?? 'the build left no ffmpeg and ffprobe';
   } catch (error) {
     rmSync(tmp, { recursive: true, force: true });
     return error instanceof Error ? error.message : String(error);

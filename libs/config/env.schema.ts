@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TASK_QUEUES } from '../contracts/temporal';
+import { PATH_MEDIA_TOOLS } from '../media/media-tools';
 
 /** Splits a comma-separated variable into trimmed, non-empty items. */
 const commaList = z
@@ -56,8 +57,8 @@ export const envSchema = z
     PROVIDER_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(600),
     STORAGE_DIR: z.string().min(1).default('.data/storage'),
     /** The media tools the worker runs (a name on PATH or a path); `npm run infra:install` builds lean ones. */
-    FFMPEG_PATH: z.string().min(1).default('ffmpeg'),
-    FFPROBE_PATH: z.string().min(1).default('ffprobe'),
+    FFMPEG_PATH: z.string().min(1).default(PATH_MEDIA_TOOLS.ffmpeg),
+    FFPROBE_PATH: z.string().min(1).default(PATH_MEDIA_TOOLS.ffprobe),
     MAX_UPLOAD_BYTES: z.coerce
       .number()
       .int()

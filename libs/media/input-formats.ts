@@ -18,9 +18,12 @@ export const INPUT_FORMATS = [
 const REFERENCING_FORMATS = new Set(['hls', 'concat', 'dash', 'webm_dash_manifest', 'image2', 'ffmetadata']);
 
 /** ffmpeg/ffprobe input options (before `-i`) that hold a decode to the formats above and local files. */
-export function inputRestrictions(): string[] {
-  return ['-protocol_whitelist', 'file', '-format_whitelist', INPUT_FORMATS.join(',')];
-}
+export const INPUT_RESTRICTIONS: readonly string[] = [
+  '-protocol_whitelist',
+  'file',
+  '-format_whitelist',
+  INPUT_FORMATS.join(','),
+];
 
 /**
  * What to tell the client when ffmpeg recognised the file as a format outside INPUT_FORMATS (its log says

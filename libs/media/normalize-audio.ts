@@ -1,5 +1,5 @@
 import { UnsupportedMediaError } from './media-errors';
-import { inputRestrictions } from './input-formats';
+import { INPUT_RESTRICTIONS } from './input-formats';
 import type { MediaTools } from './media-tools';
 import { probeMedia, toolMessage } from './probe';
 import { readWavLayout } from './wav';
@@ -36,7 +36,7 @@ export async function normalizeAudio(
         '-nostdin',
         '-hide_banner',
         '-y',
-        ...inputRestrictions(),
+        ...INPUT_RESTRICTIONS,
         '-i',
         input,
         '-map',

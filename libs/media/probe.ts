@@ -1,4 +1,4 @@
-import { inputRestrictions, refusedFormatMessage } from './input-formats';
+import { INPUT_RESTRICTIONS, refusedFormatMessage } from './input-formats';
 import { UnsupportedMediaError } from './media-errors';
 import type { MediaTools } from './media-tools';
 import { ProcessFailedError, runProcess } from './run-process';
@@ -30,7 +30,7 @@ export async function probeMedia(path: string, tools: MediaTools, signal?: Abort
   try {
     const { stdout } = await runProcess(
       tools.ffprobe,
-      ['-v', 'error', ...inputRestrictions(), '-print_format', 'json', '-show_format', '-show_streams', path],
+      ['-v', 'error', ...INPUT_RESTRICTIONS, '-print_format', 'json', '-show_format', '-show_streams', path],
       { signal },
     );
     output = JSON.parse(stdout) as FfprobeOutput;

@@ -15,6 +15,8 @@ export const infra = {
 };
 
 const infraOptions = readInfraOptions();
+/** The worker decodes with what the stack would run: the lean ffmpeg when built (looked up once). */
+const mediaToolsEnv = leanFfmpegEnv(infraOptions.cacheDir, infraOptions.repoRoot);
 
 /** A short random suffix: every test gets its own database, task queue and workflow ids. */
 export function uniqueSuffix(): string {
@@ -47,8 +49,7 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
     // Tests run several workers; none needs its own metrics port.
     WORKER_METRICS_PORT: '0',
     RETENTION_SWEEP_INTERVAL_MINUTES: '0',
-    // The worker decodes with what the stack would run: the lean ffmpeg when built.
-    ...leanFfmpegEnv(infraOptions.cacheDir, infraOptions.repoRoot),
+    ...mediaToolsEnv,
     ...overrides,
   };
 }
