@@ -27,7 +27,10 @@ describe('worker app on the Temporal dev server', () => {
 
       // The activity really ran in this worker, on the queue the config named.
       expect(result).toMatchObject({ taskQueue: config.temporal.taskQueue, pid: process.pid, node: process.version });
+      // The ffmpeg the config names (the lean build when there, whose version line differs from Debian's).
+      const configured = execFileSync(config.media.ffmpeg, ['-hide_banner', '-version']).toString().split('\n')[0];
       expect(result.ffmpeg).toMatch(/^ffmpeg version /);
+      expect(result.ffmpeg).toBe(configured);
       const description = await client.workflow.getHandle(workflowId).describe();
       expect(description.status.name).toBe('COMPLETED');
       expect(description.taskQueue).toBe(config.temporal.taskQueue);
