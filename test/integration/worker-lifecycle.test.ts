@@ -34,6 +34,10 @@ describe('worker app on the Temporal dev server', () => {
       const description = await client.workflow.getHandle(workflowId).describe();
       expect(description.status.name).toBe('COMPLETED');
       expect(description.taskQueue).toBe(config.temporal.taskQueue);
+    } catch (error) {
+      // A failed expectation must not leave the worker polling: Jest would wait on it for ever.
+      await app.close();
+      throw error;
     } finally {
       await connection.close();
     }
