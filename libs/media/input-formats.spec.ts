@@ -80,12 +80,16 @@ describe.each(toolsets)('input formats, %s', (_name, tools) => {
     const animation = join(dir, 'animation.gif');
     await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=32x24:rate=5:duration=1', animation]);
     await expect(probeMedia(animation, tools)).rejects.toThrow(
-      'the gif format is not supported; send a common audio or video file (mp3, wav, m4a, flac, ogg, webm, mp4, …)',
+      'not a readable audio or video file (it looks like gif, which is not supported); send a common audio or video file (mp3, wav, m4a, flac, ogg, webm, mp4, …)',
     );
     const noise = join(dir, 'noise.bin');
     writeFileSync(noise, Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 251)));
     await expect(probeMedia(noise, tools)).rejects.toThrow(/^not a readable audio or video file/);
     expect(refusedFormatMessage('noise.bin: Invalid data found when processing input')).toBeUndefined();
+    // Random bytes sometimes probe as a raw video stream; the client still reads that the file is unreadable.
+    expect(refusedFormatMessage("[h263 @ 0x55d0c2a0] Format not on whitelist 'mp3,wav'")).toMatch(
+      /^not a readable audio or video file \(it looks like h263, which is not supported\)/,
+    );
   });
 });
 

@@ -36,5 +36,7 @@ export function refusedFormatMessage(stderr: string): string | undefined {
   if (REFERENCING_FORMATS.has(format)) {
     return `the file is a playlist or script (${format}) that points at other files; send the media itself`;
   }
-  return `the ${format} format is not supported; send a common audio or video file (mp3, wav, m4a, flac, ogg, webm, mp4, …)`;
+  // Stays a "not readable" message: ffmpeg also lands on such formats (h263, mpegvideo…) when guessing what
+  // random bytes are, and a client who sent garbage should not read that Voxflow merely lacks a codec.
+  return `not a readable audio or video file (it looks like ${format}, which is not supported); send a common audio or video file (mp3, wav, m4a, flac, ogg, webm, mp4, …)`;
 }
