@@ -2,6 +2,7 @@ import type { AppConfig } from '../libs/config';
 import type { IdempotencyKeysRepository } from '../libs/db/idempotency-keys.repository';
 import type { JobChunksRepository } from '../libs/db/job-chunks.repository';
 import type { JobsRepository } from '../libs/db/jobs.repository';
+import type { LiveSessionsRepository } from '../libs/db/live-sessions.repository';
 import type { MaintenanceRepository } from '../libs/db/maintenance.repository';
 import type { TranscriptsRepository } from '../libs/db/transcripts.repository';
 import type { WebhookSecretsRepository } from '../libs/db/webhook-secrets.repository';
@@ -25,4 +26,5 @@ export interface ActivityDeps {
   metrics: WorkerMetrics;
   idempotency: IdempotencyKeysRepository;
   maintenance: MaintenanceRepository;
+  liveSessions: LiveSessionsRepository;
 }

@@ -12,36 +12,58 @@ const STRANDED_AFTER_MS = 2 * 60_000;
 
 type RetentionDeps = Pick<
   ActivityDeps,
-  'config' | 'jobs' | 'chunks' | 'transcripts' | 'storage' | 'idempotency' | 'maintenance'
+  'config' | 'jobs' | 'chunks' | 'transcripts' | 'storage' | 'idempotency' | 'maintenance' | 'liveSessions'
 >;
 
 /**
- * What the hourly retention schedule does. Each task walks the jobs that ended since its checkpoint,
- * oldest first, in batches; every removal is idempotent, so a crash mid-batch only repeats harmless work.
+ * What the hourly retention schedule does. Each task walks the jobs (or live sessions) that ended since its
+ * checkpoint, oldest first, in batches; every removal is idempotent, so a crash mid-batch only repeats
+ * harmless work.
  */
 export function createRetentionActivities(deps: RetentionDeps) {
-  const { config, jobs, chunks, transcripts, storage, idempotency, maintenance } = deps;
+  const { config, jobs, chunks, transcripts, storage, idempotency, maintenance, liveSessions } = deps;
 
-  async function sweep(task: string, cutoff: Date, remove: (jobId: string) => Promise<void>): Promise<number> {
+  /**
+   * Walks what `page` lists between the task's checkpoint and `cutoff`, oldest first, in batches, and removes
+   * each batch; the checkpoint then moves to the cutoff.
+   */
+  async function sweep(
+    task: string,
+    cutoff: Date,
+    page: (from: Date, to: Date, limit: number) => Promise<{ id: string; at: Date }[]>,
+    removeBatch: (ids: string[]) => Promise<void>,
+  ): Promise<number> {
     let from = await maintenance.checkpoint(task);
     let removed = 0;
     for (;;) {
-      const batch = await jobs.finishedBetween(from, cutoff, BATCH);
-      for (const job of batch) await remove(job._id);
+      const batch = await page(from, cutoff, BATCH);
+      await removeBatch(batch.map((item) => item.id));
       removed += batch.length;
       Context.current().heartbeat({ task, removed });
       if (batch.length < BATCH) break;
-      from = batch.at(-1)!.finishedAt;
+      from = batch.at(-1)!.at;
     }
     await maintenance.advance(task, cutoff);
     return removed;
   }
 
+  /** Jobs that ended in a range, one at a time through `remove`. */
+  const sweepJobs = (task: string, cutoff: Date, remove: (jobId: string) => Promise<void>) =>
+    sweep(
+      task,
+      cutoff,
+      async (from, to, limit) =>
+        (await jobs.finishedBetween(from, to, limit)).map((job) => ({ id: job._id, at: job.finishedAt })),
+      async (jobIds) => {
+        for (const jobId of jobIds) await remove(jobId);
+      },
+    );
+
   return {
     /** Source media of jobs that ended more than MEDIA_RETENTION_HOURS ago. */
     async removeExpiredMedia(): Promise<number> {
       const cutoff = new Date(Date.now() - config.retention.mediaHours * HOUR_MS);
-      return sweep('media', cutoff, async (jobId) => {
+      return sweepJobs('media', cutoff, async (jobId) => {
         await storage.remove(jobKeys.source(jobId));
         await storage.remove(jobKeys.work(jobId));
       });
@@ -51,13 +73,35 @@ export function createRetentionActivities(deps: RetentionDeps) {
     async removeExpiredTranscripts(): Promise<number> {
       if (config.retention.transcriptDays === 0) return 0;
       const cutoff = new Date(Date.now() - config.retention.transcriptDays * 24 * HOUR_MS);
-      return sweep('transcripts', cutoff, async (jobId) => {
+      return sweepJobs('transcripts', cutoff, async (jobId) => {
         await Promise.all([
           transcripts.removeForJob(jobId),
           chunks.removeForJob(jobId),
           storage.remove(`${jobKeys.root(jobId)}/transcripts`),
         ]);
       });
+    },
+
+    /**
+     * Final lines of live sessions older than TRANSCRIPT_RETENTION_DAYS, like job transcripts. Walked by start
+     * time: a session lasts at most LIVE_MAX_SESSION_MINUTES, so one started that much before the cutoff has
+     * ended before it, even if its API instance died and never recorded the end.
+     */
+    async removeExpiredLiveTranscripts(): Promise<number> {
+      if (config.retention.transcriptDays === 0) return 0;
+      const cutoff = new Date(
+        Date.now() - config.retention.transcriptDays * 24 * HOUR_MS - config.live.maxSessionMinutes * 60_000,
+      );
+      return sweep(
+        'live-transcripts',
+        cutoff,
+        async (from, to, limit) =>
+          (await liveSessions.startedBetween(from, to, limit)).map((session) => ({
+            id: session._id,
+            at: session.startedAt,
+          })),
+        (sessionIds) => liveSessions.removeLines(sessionIds),
+      );
     },
 
     async removeExpiredIdempotencyKeys(): Promise<number> {

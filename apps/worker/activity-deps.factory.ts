@@ -4,6 +4,7 @@ import type { AppConfig } from '../../libs/config';
 import { IdempotencyKeysRepository } from '../../libs/db/idempotency-keys.repository';
 import { JobChunksRepository } from '../../libs/db/job-chunks.repository';
 import { JobsRepository } from '../../libs/db/jobs.repository';
+import { LiveSessionsRepository } from '../../libs/db/live-sessions.repository';
 import { MaintenanceRepository } from '../../libs/db/maintenance.repository';
 import { TranscriptsRepository } from '../../libs/db/transcripts.repository';
 import { WebhookSecretsRepository } from '../../libs/db/webhook-secrets.repository';
@@ -29,6 +30,7 @@ export async function buildActivityDeps(config: AppConfig, connection: Connectio
     metrics: new WorkerMetrics(),
     idempotency: new IdempotencyKeysRepository(connection),
     maintenance: new MaintenanceRepository(connection),
+    liveSessions: new LiveSessionsRepository(connection),
   };
   await Promise.all([
     deps.jobs.init(),
@@ -36,6 +38,7 @@ export async function buildActivityDeps(config: AppConfig, connection: Connectio
     deps.transcripts.init(),
     deps.webhooks.init(),
     deps.secrets.init(),
+    deps.liveSessions.init(),
   ]);
   return deps;
 }

@@ -11,6 +11,8 @@ export interface LiveSessionDocument {
   startedAt: Date;
   endedAt?: Date;
   endReason?: string;
+  /** When retention removed the session's final lines (TRANSCRIPT_RETENTION_DAYS). */
+  linesRemovedAt?: Date;
 }
 
 /** One final caption line (`_id` = `${sessionId}:${seq}`), times in seconds from the session start. Insert-only. */
@@ -41,10 +43,13 @@ export const LiveSessionSchema = new Schema<LiveSessionDocument>(
     startedAt: { type: Date, required: true },
     endedAt: Date,
     endReason: String,
+    linesRemovedAt: Date,
   },
   { collection: 'live_sessions', versionKey: false },
 );
 LiveSessionSchema.index({ tenantId: 1, startedAt: -1 });
+// The retention sweep walks sessions by start time.
+LiveSessionSchema.index({ startedAt: 1 });
 
 export const LiveCaptionLineSchema = new Schema<LiveCaptionLineDocument>(
   {

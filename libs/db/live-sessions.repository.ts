@@ -57,6 +57,30 @@ export class LiveSessionsRepository {
     }
   }
 
+  /** How many final lines the session has stored. */
+  async lineCount(sessionId: string): Promise<number> {
+    return this.lines.countDocuments({ sessionId });
+  }
+
+  /** Sessions started in [from, to), oldest first: what the retention sweep walks. */
+  async startedBetween(from: Date, to: Date, limit: number): Promise<{ _id: string; startedAt: Date }[]> {
+    return this.sessions
+      .find({ startedAt: { $gte: from, $lt: to } }, { _id: 1, startedAt: 1 })
+      .sort({ startedAt: 1 })
+      .limit(limit)
+      .lean();
+  }
+
+  /** Deletes the sessions' final lines and notes when, so their transcript reads as removed, not empty. */
+  async removeLines(sessionIds: string[]): Promise<void> {
+    if (sessionIds.length === 0) return;
+    await this.lines.deleteMany({ sessionId: { $in: sessionIds } });
+    await this.sessions.updateMany(
+      { _id: { $in: sessionIds }, linesRemovedAt: { $exists: false } },
+      { $set: { linesRemovedAt: new Date() } },
+    );
+  }
+
   /** All final lines in order, or the last `limit` of them (for late viewers). */
   async captionLines(sessionId: string, limit?: number): Promise<LiveCaptionLineDocument[]> {
     if (limit === undefined) return this.lines.find({ sessionId }).sort({ seq: 1 }).lean();

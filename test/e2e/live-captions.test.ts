@@ -1,3 +1,4 @@
+import { LiveSessionsRepository } from '../../libs/db/live-sessions.repository';
 import { startApiHarness, type ApiHarness } from '../support/api-harness';
 import { startJwksServer, type JwksServer } from '../support/jwks-server';
 import { pcmFrames, SILENCE_FRAME } from '../support/live-audio';
@@ -107,6 +108,18 @@ describe('live captions over socket.io', () => {
       await api.call(`/v1/live-sessions/${String(connected.session_id)}/transcript?format=srt`, { key })
     ).text();
     expect(srt).toMatch(/^1\n00:00:\d\d,\d{3} --> /);
+
+    // Once retention removed the lines, the transcript is gone, not empty.
+    await new LiveSessionsRepository(api.mongo).removeLines([String(connected.session_id)]);
+    const removed = await api.call(`/v1/live-sessions/${String(connected.session_id)}/transcript?format=srt`, { key });
+    expect(removed.status).toBe(410);
+    expect(await removed.json()).toMatchObject({
+      error: { code: 'gone', message: expect.stringContaining('retention') },
+    });
+    expect(await (await api.call(`/v1/live-sessions/${String(connected.session_id)}`, { key })).json()).toMatchObject({
+      lines: 0,
+      transcript_removed_at: expect.stringMatching(/^\d{4}-/),
+    });
   });
 
   describe('refuses a connection with a clear error, then disconnects', () => {

@@ -27,7 +27,7 @@ export class LiveSessionsController {
   @ApiOperation({ summary: 'A live-caption session: status, language, times and how many final lines it has.' })
   async get(@CurrentTenant() tenant: AuthenticatedTenant, @Param('id') id: string) {
     const session = await this.find(tenant.id, id);
-    const lines = await this.sessions.captionLines(id);
+    const lines = await this.sessions.lineCount(id);
     const base = `${this.config.http.publicBaseUrl}/v1/live-sessions/${encodeURIComponent(id)}`;
     return {
       id,
@@ -37,7 +37,8 @@ export class LiveSessionsController {
       started_at: session.startedAt.toISOString(),
       ended_at: session.endedAt?.toISOString() ?? null,
       end_reason: session.endReason ?? null,
-      lines: lines.length,
+      lines,
+      transcript_removed_at: session.linesRemovedAt?.toISOString() ?? null,
       links: { self: base, transcript: `${base}/transcript` },
     };
   }
@@ -52,6 +53,12 @@ export class LiveSessionsController {
     @Res() res: Response,
   ) {
     const session = await this.find(tenant.id, id);
+    if (session.linesRemovedAt)
+      throw new ApiError(
+        HttpStatus.GONE,
+        `The session's transcript was removed on ${session.linesRemovedAt.toISOString()} (transcript retention).`,
+        'gone',
+      );
     const lines = await this.sessions.captionLines(id);
     const segments = lines.map((line) => ({ start: line.start, end: line.end, text: line.text }));
     const format = query.format ?? 'json';

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { createReadStream } from 'node:fs';
 import { loadConfig } from '../../../libs/config';
 import { newId } from '../../../libs/db/ids';
+import { LiveSessionsRepository } from '../../../libs/db/live-sessions.repository';
 import { newJobRecord } from '../../../libs/jobs/new-job';
 import { jobKeys } from '../../../libs/storage/local-storage';
 import { ensureRetentionSchedule, retentionScheduleId } from '../../../apps/worker/retention-schedule';
@@ -13,9 +14,11 @@ const HOUR = 3_600_000;
 
 describe('retention schedule', () => {
   let harness: PipelineHarness;
+  let liveSessions: LiveSessionsRepository;
 
   beforeAll(async () => {
     harness = await startPipelineHarness({ MEDIA_RETENTION_HOURS: '2', TRANSCRIPT_RETENTION_DAYS: '1' });
+    liveSessions = new LiveSessionsRepository(harness.mongo);
   });
 
   afterAll(async () => {
@@ -54,8 +57,33 @@ describe('retention schedule', () => {
     return jobId;
   }
 
+  /** A live session started `ageMs` ago with two final lines; still `live` when its API instance died. */
+  async function liveSession(tenantId: string, ageMs: number, status: 'live' | 'ended'): Promise<string> {
+    const sessionId = newId('live');
+    const startedAt = new Date(Date.now() - ageMs);
+    await harness.mongo.collection('live_sessions').insertOne({
+      _id: sessionId as never,
+      tenantId,
+      userId: 'u',
+      authType: 'api_key',
+      language: 'en',
+      status,
+      startedAt,
+      ...(status === 'ended' ? { endedAt: new Date(startedAt.getTime() + 60_000), endReason: 'stopped' } : {}),
+    });
+    await liveSessions.addLines(
+      [0, 1].map((seq) => ({ sessionId, seq, start: seq, end: seq + 1, text: `line ${seq}` })),
+    );
+    return sessionId;
+  }
+
   it('removes expired media, transcripts and idempotency keys, and starts stranded jobs', async () => {
     const { tenantId } = await harness.createTenant();
+    const liveFresh = await liveSession(tenantId, 10 * 60_000, 'ended');
+    // Started before the cutoff by more than LIVE_MAX_SESSION_MINUTES (2 h): over, even though never marked so.
+    const liveOrphaned = await liveSession(tenantId, 30 * HOUR, 'live');
+    // Ended 24.5 h ago, but it may have lasted up to 2 h, so the walk by start time keeps it until 26 h.
+    const liveWithinMargin = await liveSession(tenantId, 25 * HOUR, 'ended');
     const fresh = await finishedJob(tenantId, 10 * 60_000);
     const mediaExpired = await finishedJob(tenantId, 3 * HOUR);
     const allExpired = await finishedJob(tenantId, 30 * HOUR);
@@ -97,6 +125,7 @@ describe('retention schedule', () => {
     expect(report).toEqual({
       mediaRemoved: 2,
       transcriptsRemoved: 1,
+      liveTranscriptsRemoved: 1,
       idempotencyKeysRemoved: 1,
       strandedJobsStarted: 1,
     });
@@ -106,6 +135,12 @@ describe('retention schedule', () => {
     expect(await harness.transcripts.load(allExpired, 'en')).toBeUndefined();
     expect(await harness.mongo.collection('idempotency_keys').countDocuments({ tenantId })).toBe(1);
     expect((await harness.waitForJob(stranded)).status).toBe('completed');
+    expect(await liveSessions.lineCount(liveOrphaned)).toBe(0);
+    expect((await liveSessions.findForTenant(tenantId, liveOrphaned))?.linesRemovedAt).toBeInstanceOf(Date);
+    for (const kept of [liveFresh, liveWithinMargin]) {
+      expect(await liveSessions.lineCount(kept)).toBe(2);
+      expect((await liveSessions.findForTenant(tenantId, kept))?.linesRemovedAt).toBeUndefined();
+    }
 
     // A second sweep finds nothing new: the checkpoints moved on.
     const again = await harness.client.workflow.execute<() => Promise<RetentionReport>>('retentionSweep', {
@@ -115,6 +150,7 @@ describe('retention schedule', () => {
     expect(again).toEqual({
       mediaRemoved: 0,
       transcriptsRemoved: 0,
+      liveTranscriptsRemoved: 0,
       idempotencyKeysRemoved: 0,
       strandedJobsStarted: 0,
     });
