@@ -100,7 +100,7 @@ export function createRetentionActivities(deps: RetentionDeps) {
             id: session._id,
             at: session.startedAt,
           })),
-        (sessionIds) => liveSessions.removeLines(sessionIds),
+        (sessionIds) => liveSessions.removeLines(sessionIds, 'retention'),
       );
     },
 

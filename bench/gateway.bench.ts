@@ -317,7 +317,7 @@ async function main(): Promise<void> {
       // A viewer's catch-up reads its session's recent lines: an index lookup on MongoDB, but a scan of every
       // stored line on FerretDB over SQLite, which made 1,000 viewers take 40 s to join after the 500 level.
       // Each level starts with none, as retention would leave it.
-      await liveSessions.removeLines(gateway.sessionIds);
+      await liveSessions.removeLines(gateway.sessionIds, 'request');
       // What the connections held is what goes away with them; what stays (compiled code, caches) is a
       // fixed cost, or a leak if it grows with N.
       const afterCloseLiveMb = await liveMemoryMb(apiPid, options.probeDir);

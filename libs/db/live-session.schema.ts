@@ -11,9 +11,12 @@ export interface LiveSessionDocument {
   startedAt: Date;
   endedAt?: Date;
   endReason?: string;
-  /** When retention removed the session's final lines (TRANSCRIPT_RETENTION_DAYS). */
+  /** When the session's final lines were removed, and why: a client's delete, or TRANSCRIPT_RETENTION_DAYS. */
   linesRemovedAt?: Date;
+  linesRemovedBy?: LinesRemovedBy;
 }
+
+export type LinesRemovedBy = 'request' | 'retention';
 
 /** One final caption line (`_id` = `${sessionId}:${seq}`), times in seconds from the session start. Insert-only. */
 export interface LiveCaptionLineDocument {
@@ -44,6 +47,7 @@ export const LiveSessionSchema = new Schema<LiveSessionDocument>(
     endedAt: Date,
     endReason: String,
     linesRemovedAt: Date,
+    linesRemovedBy: { type: String, enum: ['request', 'retention'] },
   },
   { collection: 'live_sessions', versionKey: false },
 );

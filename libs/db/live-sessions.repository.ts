@@ -4,6 +4,7 @@ import {
   LIVE_SESSION_MODEL,
   LiveCaptionLineSchema,
   LiveSessionSchema,
+  type LinesRemovedBy,
   type LiveCaptionLineDocument,
   type NewCaptionLine,
   type LiveSessionDocument,
@@ -71,13 +72,13 @@ export class LiveSessionsRepository {
       .lean();
   }
 
-  /** Deletes the sessions' final lines and notes when, so their transcript reads as removed, not empty. */
-  async removeLines(sessionIds: string[]): Promise<void> {
+  /** Deletes the sessions' final lines and notes when and why, so their transcript reads as removed, not empty. */
+  async removeLines(sessionIds: string[], by: LinesRemovedBy): Promise<void> {
     if (sessionIds.length === 0) return;
     await this.lines.deleteMany({ sessionId: { $in: sessionIds } });
     await this.sessions.updateMany(
       { _id: { $in: sessionIds }, linesRemovedAt: { $exists: false } },
-      { $set: { linesRemovedAt: new Date() } },
+      { $set: { linesRemovedAt: new Date(), linesRemovedBy: by } },
     );
   }
 

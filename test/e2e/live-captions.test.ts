@@ -1,4 +1,3 @@
-import { LiveSessionsRepository } from '../../libs/db/live-sessions.repository';
 import { startApiHarness, type ApiHarness } from '../support/api-harness';
 import { startJwksServer, type JwksServer } from '../support/jwks-server';
 import { pcmFrames, SILENCE_FRAME } from '../support/live-audio';
@@ -109,14 +108,22 @@ describe('live captions over socket.io', () => {
     ).text();
     expect(srt).toMatch(/^1\n00:00:\d\d,\d{3} --> /);
 
-    // Once retention removed the lines, the transcript is gone, not empty.
-    await new LiveSessionsRepository(api.mongo).removeLines([String(connected.session_id)]);
-    const removed = await api.call(`/v1/live-sessions/${String(connected.session_id)}/transcript?format=srt`, { key });
+    // Deleted on request, the transcript is gone, not empty; a live session cannot be deleted.
+    const sessionUrl = `/v1/live-sessions/${String(connected.session_id)}`;
+    const live = speaker(key);
+    const { session_id: liveId } = await live.waitFor('connected');
+    const refused = await api.call(`/v1/live-sessions/${String(liveId)}`, { key, method: 'DELETE' });
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toMatchObject({ error: { code: 'session_live' } });
+    expect((await api.call(sessionUrl, { key: (await api.tenant()).key, method: 'DELETE' })).status).toBe(404);
+    const deleted = await api.call(sessionUrl, { key, method: 'DELETE' });
+    expect(await deleted.json()).toEqual({ id: connected.session_id, deleted: true });
+    const removed = await api.call(`${sessionUrl}/transcript?format=srt`, { key });
     expect(removed.status).toBe(410);
     expect(await removed.json()).toMatchObject({
-      error: { code: 'gone', message: expect.stringContaining('retention') },
+      error: { code: 'gone', message: expect.stringContaining('deleted on request') },
     });
-    expect(await (await api.call(`/v1/live-sessions/${String(connected.session_id)}`, { key })).json()).toMatchObject({
+    expect(await (await api.call(sessionUrl, { key })).json()).toMatchObject({
       lines: 0,
       transcript_removed_at: expect.stringMatching(/^\d{4}-/),
     });

@@ -344,6 +344,7 @@ describe('security suite: hostile input against the running API and worker', () 
       ['delete', 'DELETE', () => `/v1/jobs/${jobOfA}`],
       ['live session', 'GET', () => `/v1/live-sessions/${sessionOfA}`],
       ['live session transcript', 'GET', () => `/v1/live-sessions/${sessionOfA}/transcript?format=txt`],
+      ['live session delete', 'DELETE', () => `/v1/live-sessions/${sessionOfA}`],
     ])("another tenant's job or session (%s): 404, as if it did not exist", async (label, method, path) => {
       await tally.attempt(`cross-tenant ${label}`, async () => {
         const answer = await call(path(), { key: keyB, method });

@@ -1,7 +1,8 @@
-import { Controller, Get, HttpStatus, Param, Query, Res } from '@nestjs/common';
+import { Controller, Delete, Get, HttpStatus, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { InjectConfig, type AppConfig } from '../../../libs/config';
+import type { LiveSessionDocument } from '../../../libs/db/live-session.schema';
 import { LiveSessionsRepository } from '../../../libs/db/live-sessions.repository';
 import { CONTENT_TYPES, exportTranscript } from '../../../libs/transcripts/export-formats';
 import { CurrentTenant, type AuthenticatedTenant } from '../auth/current-tenant.decorator';
@@ -53,12 +54,14 @@ export class LiveSessionsController {
     @Res() res: Response,
   ) {
     const session = await this.find(tenant.id, id);
-    if (session.linesRemovedAt)
+    if (session.linesRemovedAt) {
+      const why = session.linesRemovedBy === 'retention' ? 'transcript retention' : 'deleted on request';
       throw new ApiError(
         HttpStatus.GONE,
-        `The session's transcript was removed on ${session.linesRemovedAt.toISOString()} (transcript retention).`,
+        `The session's transcript was removed on ${session.linesRemovedAt.toISOString()} (${why}).`,
         'gone',
       );
+    }
     const lines = await this.sessions.captionLines(id);
     const segments = lines.map((line) => ({ start: line.start, end: line.end, text: line.text }));
     const format = query.format ?? 'json';
@@ -81,5 +84,29 @@ export class LiveSessionsController {
           format,
         ),
       );
+  }
+
+  @Delete(':id')
+  @ApiOperation({ summary: "Delete an ended session's final lines; the session stays, its transcript answers 410." })
+  async remove(@CurrentTenant() tenant: AuthenticatedTenant, @Param('id') id: string) {
+    const session = await this.find(tenant.id, id);
+    if (!this.isOver(session)) {
+      throw new ApiError(
+        HttpStatus.CONFLICT,
+        'The session is still live: end it first (the speaker sends stop or disconnects).',
+        'session_live',
+      );
+    }
+    await this.sessions.removeLines([id], 'request');
+    return { id, deleted: true };
+  }
+
+  /**
+   * Ended, or started longer ago than a session may last: a session whose API instance died is never marked
+   * ended, and must still be deletable.
+   */
+  private isOver(session: LiveSessionDocument): boolean {
+    const maxSessionMs = this.config.live.maxSessionMinutes * 60_000;
+    return session.status === 'ended' || Date.now() - session.startedAt.getTime() > maxSessionMs;
   }
 }

@@ -136,7 +136,10 @@ describe('retention schedule', () => {
     expect(await harness.mongo.collection('idempotency_keys').countDocuments({ tenantId })).toBe(1);
     expect((await harness.waitForJob(stranded)).status).toBe('completed');
     expect(await liveSessions.lineCount(liveOrphaned)).toBe(0);
-    expect((await liveSessions.findForTenant(tenantId, liveOrphaned))?.linesRemovedAt).toBeInstanceOf(Date);
+    expect(await liveSessions.findForTenant(tenantId, liveOrphaned)).toMatchObject({
+      linesRemovedAt: expect.any(Date),
+      linesRemovedBy: 'retention',
+    });
     for (const kept of [liveFresh, liveWithinMargin]) {
       expect(await liveSessions.lineCount(kept)).toBe(2);
       expect((await liveSessions.findForTenant(tenantId, kept))?.linesRemovedAt).toBeUndefined();
