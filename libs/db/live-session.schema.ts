@@ -51,7 +51,8 @@ export const LiveSessionSchema = new Schema<LiveSessionDocument>(
   },
   { collection: 'live_sessions', versionKey: false },
 );
-LiveSessionSchema.index({ tenantId: 1, startedAt: -1 });
+// A tenant's sessions, newest first (ids sort by start time).
+LiveSessionSchema.index({ tenantId: 1, _id: -1 });
 // The retention sweep walks sessions by start time.
 LiveSessionSchema.index({ startedAt: 1 });
 

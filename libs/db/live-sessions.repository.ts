@@ -58,6 +58,19 @@ export class LiveSessionsRepository {
     }
   }
 
+  /** The tenant's sessions, newest first, after the session id `after` (ids sort by start time). */
+  async listForTenant(
+    tenantId: string,
+    options: { limit: number; after?: string },
+  ): Promise<{ sessions: LiveSessionDocument[]; hasMore: boolean }> {
+    const rows = await this.sessions
+      .find({ tenantId, ...(options.after ? { _id: { $lt: options.after } } : {}) })
+      .sort({ _id: -1 })
+      .limit(options.limit + 1)
+      .lean();
+    return { sessions: rows.slice(0, options.limit), hasMore: rows.length > options.limit };
+  }
+
   /** How many final lines the session has stored. */
   async lineCount(sessionId: string): Promise<number> {
     return this.lines.countDocuments({ sessionId });

@@ -252,6 +252,28 @@ describe('live captions over socket.io', () => {
     expect(upstreams[0]!.closedBy).toBeUndefined();
   }, 40_000);
 
+  it("lists the tenant's sessions newest first, a page at a time, and no one else's", async () => {
+    const own = await api.tenant();
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      ids.push(String((await speaker(own.key).waitFor('connected')).session_id));
+      await new Promise((wake) => setTimeout(wake, 5)); // ids order by millisecond: one apart at least
+    }
+    speaker(key); // another tenant's session, live at the same time
+    type Page = { data: { id: string; status: string; links: { transcript: string } }[]; next_cursor: string | null };
+    const first = (await (await api.call('/v1/live-sessions?limit=2', { key: own.key })).json()) as Page;
+    expect(first.data.map((session) => session.id)).toEqual([ids[2], ids[1]]);
+    expect(first.data[0]).toMatchObject({ status: 'live', links: { transcript: expect.stringContaining(ids[2]!) } });
+    const second = (await (
+      await api.call(`/v1/live-sessions?limit=2&cursor=${first.next_cursor!}`, { key: own.key })
+    ).json()) as Page;
+    expect(second).toEqual({ data: [expect.objectContaining({ id: ids[0] })], next_cursor: null });
+    for (const cursor of ['bm9wZQ', Buffer.from('job_0000000000aaaaaaaaaaaaaaaa').toString('base64url')]) {
+      const refused = await api.call(`/v1/live-sessions?cursor=${cursor}`, { key: own.key });
+      expect(refused.status).toBe(400);
+    }
+  });
+
   it("does not let a viewer watch another tenant's session", async () => {
     const client = speaker(key);
     const { session_id: sessionId } = await client.waitFor('connected');

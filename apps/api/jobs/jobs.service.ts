@@ -9,7 +9,8 @@ import { WebhooksRepository } from '../../../libs/db/webhooks.repository';
 import { jobKeys, LocalStorage } from '../../../libs/storage/local-storage';
 import { ApiError } from '../common/api-error';
 import { JobPresenter, type JobView } from './job.presenter';
-import { decodeCursor, encodeCursor, type ListJobsQuery } from './list-jobs.query';
+import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../common/page-query';
+import type { ListJobsQuery } from './list-jobs.query';
 
 /** How long DELETE waits for a running job to finish cancelling before answering 409. */
 const DELETE_WAIT_MS = 15_000;
@@ -39,9 +40,8 @@ export class JobsService {
   }
 
   async list(tenantId: string, query: ListJobsQuery) {
-    const after = query.cursor ? decodeCursor(query.cursor) : undefined;
-    if (query.cursor && !after) throw new ApiError(HttpStatus.BAD_REQUEST, 'cursor is not a cursor this API issued');
-    const limit = query.limit ?? 20;
+    const after = decodeCursor(query.cursor, 'job');
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const { jobs, hasMore } = await this.jobs.listForTenant(tenantId, { status: query.status, limit, after });
     return {
       data: jobs.map((job) => this.presenter.summary(job)),

@@ -7,6 +7,7 @@ import { LiveSessionsRepository } from '../../../libs/db/live-sessions.repositor
 import { CONTENT_TYPES, exportTranscript } from '../../../libs/transcripts/export-formats';
 import { CurrentTenant, type AuthenticatedTenant } from '../auth/current-tenant.decorator';
 import { ApiError } from '../common/api-error';
+import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, PageQuery } from '../common/page-query';
 import { TranscriptQuery } from '../transcripts/transcript.query';
 
 @ApiTags('live')
@@ -24,21 +25,37 @@ export class LiveSessionsController {
     return session;
   }
 
+  @Get()
+  @ApiOperation({ summary: "The tenant's live sessions, newest first, cursor-paginated." })
+  async list(@CurrentTenant() tenant: AuthenticatedTenant, @Query() query: PageQuery) {
+    const { sessions, hasMore } = await this.sessions.listForTenant(tenant.id, {
+      limit: query.limit ?? DEFAULT_PAGE_SIZE,
+      after: decodeCursor(query.cursor, 'live'),
+    });
+    return {
+      data: sessions.map((session) => this.view(session)),
+      next_cursor: hasMore ? encodeCursor(sessions.at(-1)!._id) : null,
+    };
+  }
+
   @Get(':id')
   @ApiOperation({ summary: 'A live-caption session: status, language, times and how many final lines it has.' })
   async get(@CurrentTenant() tenant: AuthenticatedTenant, @Param('id') id: string) {
     const session = await this.find(tenant.id, id);
-    const lines = await this.sessions.lineCount(id);
-    const base = `${this.config.http.publicBaseUrl}/v1/live-sessions/${encodeURIComponent(id)}`;
+    return { ...this.view(session), lines: await this.sessions.lineCount(id) };
+  }
+
+  /** A session as listed. Reading one adds its line count: per listed session, FerretDB would scan for each. */
+  private view(session: LiveSessionDocument) {
+    const base = `${this.config.http.publicBaseUrl}/v1/live-sessions/${encodeURIComponent(session._id)}`;
     return {
-      id,
+      id: session._id,
       status: session.status,
       language: session.language,
       user_id: session.userId,
       started_at: session.startedAt.toISOString(),
       ended_at: session.endedAt?.toISOString() ?? null,
       end_reason: session.endReason ?? null,
-      lines,
       transcript_removed_at: session.linesRemovedAt?.toISOString() ?? null,
       links: { self: base, transcript: `${base}/transcript` },
     };
