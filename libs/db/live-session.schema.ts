@@ -7,6 +7,8 @@ export interface LiveSessionDocument {
   userId: string;
   authType: 'api_key' | 'jwt';
   language: string;
+  /** The API instance holding the speaker's connection (see LiveHostDocument). */
+  hostId?: string;
   status: 'live' | 'ended';
   startedAt: Date;
   endedAt?: Date;
@@ -32,7 +34,14 @@ export interface LiveCaptionLineDocument {
 /** A line as a session produces it; its `_id` is derived when stored. */
 export type NewCaptionLine = Omit<LiveCaptionLineDocument, '_id'>;
 
+/** An API instance that holds live sessions, alive while it keeps `seenAt` fresh. */
+export interface LiveHostDocument {
+  _id: string;
+  seenAt: Date;
+}
+
 export const LIVE_SESSION_MODEL = 'LiveSession';
+export const LIVE_HOST_MODEL = 'LiveHost';
 export const LIVE_CAPTION_LINE_MODEL = 'LiveCaptionLine';
 
 export const LiveSessionSchema = new Schema<LiveSessionDocument>(
@@ -42,6 +51,7 @@ export const LiveSessionSchema = new Schema<LiveSessionDocument>(
     userId: { type: String, required: true },
     authType: { type: String, enum: ['api_key', 'jwt'], required: true },
     language: { type: String, required: true },
+    hostId: String,
     status: { type: String, enum: ['live', 'ended'], required: true },
     startedAt: { type: Date, required: true },
     endedAt: Date,
@@ -69,3 +79,8 @@ export const LiveCaptionLineSchema = new Schema<LiveCaptionLineDocument>(
   { collection: 'live_caption_lines', versionKey: false },
 );
 LiveCaptionLineSchema.index({ sessionId: 1, seq: 1 });
+
+export const LiveHostSchema = new Schema<LiveHostDocument>(
+  { _id: { type: String, required: true }, seenAt: { type: Date, required: true } },
+  { collection: 'live_hosts', versionKey: false },
+);

@@ -1,10 +1,13 @@
 import type { Connection, Model } from 'mongoose';
 import {
   LIVE_CAPTION_LINE_MODEL,
+  LIVE_HOST_MODEL,
   LIVE_SESSION_MODEL,
   LiveCaptionLineSchema,
+  LiveHostSchema,
   LiveSessionSchema,
   type LinesRemovedBy,
+  type LiveHostDocument,
   type LiveCaptionLineDocument,
   type NewCaptionLine,
   type LiveSessionDocument,
@@ -12,17 +15,54 @@ import {
 import { modelOn } from './model-on';
 import { isDuplicateKeyError } from './mongo-errors';
 
+/** How often an API instance refreshes its host record. */
+export const LIVE_HOST_HEARTBEAT_MS = 20_000;
+/** A host this long without a heartbeat is gone (crashed or cut off), and so are its sessions. */
+export const LIVE_HOST_LOST_AFTER_MS = 90_000;
+
 export class LiveSessionsRepository {
   private readonly sessions: Model<LiveSessionDocument>;
   private readonly lines: Model<LiveCaptionLineDocument>;
+  private readonly hosts: Model<LiveHostDocument>;
 
   constructor(connection: Connection) {
     this.sessions = modelOn(connection, LIVE_SESSION_MODEL, LiveSessionSchema);
     this.lines = modelOn(connection, LIVE_CAPTION_LINE_MODEL, LiveCaptionLineSchema);
+    this.hosts = modelOn(connection, LIVE_HOST_MODEL, LiveHostSchema);
   }
 
   async init(): Promise<void> {
-    await Promise.all([this.sessions.init(), this.lines.init()]);
+    await Promise.all([this.sessions.init(), this.lines.init(), this.hosts.init()]);
+  }
+
+  async heartbeat(hostId: string): Promise<void> {
+    await this.hosts.updateOne({ _id: hostId }, { $set: { seenAt: new Date() } }, { upsert: true });
+  }
+
+  /** A host that shut down cleanly (its sessions ended first). */
+  async removeHost(hostId: string): Promise<void> {
+    await this.hosts.deleteOne({ _id: hostId });
+  }
+
+  /**
+   * Sessions as readers should see them: a `live` session whose host stopped heartbeating reads as ended
+   * (`server_lost`, at the host's last heartbeat). Nothing is written, so a host that was only cut off from
+   * the database for a while gets its sessions back as live once it heartbeats again.
+   */
+  private async withLostHosts(sessions: LiveSessionDocument[]): Promise<LiveSessionDocument[]> {
+    const hostIds = [...new Set(sessions.filter((s) => s.status === 'live' && s.hostId).map((s) => s.hostId!))];
+    if (hostIds.length === 0) return sessions;
+    const lostSince = new Map<string, Date>();
+    const now = Date.now();
+    for (const hostId of hostIds) {
+      const host = await this.hosts.findById(hostId).lean();
+      if (!host || now - host.seenAt.getTime() > LIVE_HOST_LOST_AFTER_MS)
+        lostSince.set(hostId, host?.seenAt ?? new Date(now));
+    }
+    return sessions.map((session) => {
+      const lostAt = session.status === 'live' && session.hostId ? lostSince.get(session.hostId) : undefined;
+      return lostAt ? { ...session, status: 'ended', endedAt: lostAt, endReason: 'server_lost' } : session;
+    });
   }
 
   async start(session: Omit<LiveSessionDocument, 'status' | 'startedAt'>): Promise<LiveSessionDocument> {
@@ -39,7 +79,7 @@ export class LiveSessionsRepository {
   async findForTenant(tenantId: string, sessionId: string): Promise<LiveSessionDocument | undefined> {
     // Read by id alone and compared here: an `_id`-only filter is a point read on every MongoDB-wire server.
     const session = await this.sessions.findById(sessionId).lean();
-    return session && session.tenantId === tenantId ? session : undefined;
+    return session && session.tenantId === tenantId ? (await this.withLostHosts([session]))[0] : undefined;
   }
 
   /**
@@ -68,7 +108,7 @@ export class LiveSessionsRepository {
       .sort({ _id: -1 })
       .limit(options.limit + 1)
       .lean();
-    return { sessions: rows.slice(0, options.limit), hasMore: rows.length > options.limit };
+    return { sessions: await this.withLostHosts(rows.slice(0, options.limit)), hasMore: rows.length > options.limit };
   }
 
   /** How many final lines the session has stored. */

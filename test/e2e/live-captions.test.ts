@@ -1,3 +1,4 @@
+import { newId } from '../../libs/db/ids';
 import { startApiHarness, type ApiHarness } from '../support/api-harness';
 import { startJwksServer, type JwksServer } from '../support/jwks-server';
 import { pcmFrames, SILENCE_FRAME } from '../support/live-audio';
@@ -272,6 +273,28 @@ describe('live captions over socket.io', () => {
       const refused = await api.call(`/v1/live-sessions?cursor=${cursor}`, { key: own.key });
       expect(refused.status).toBe(400);
     }
+  });
+
+  it('a session whose API instance died reads as ended (server_lost), to viewers and in the API', async () => {
+    const sessionId = newId('live');
+    await api.mongo.collection('live_sessions').insertOne({
+      _id: sessionId as never,
+      tenantId,
+      userId: 'u',
+      authType: 'api_key',
+      language: 'en',
+      hostId: 'host_crashed_long_ago',
+      status: 'live',
+      startedAt: new Date(),
+    });
+    const watcher = viewer(key);
+    watcher.socket.emit('watch', { session_id: sessionId });
+    expect(await watcher.waitFor('watching')).toMatchObject({ status: 'ended' });
+    expect(await watcher.waitFor('session_ended')).toMatchObject({ reason: 'server_lost' });
+    expect(await (await api.call(`/v1/live-sessions/${sessionId}`, { key })).json()).toMatchObject({
+      status: 'ended',
+      end_reason: 'server_lost',
+    });
   });
 
   it("does not let a viewer watch another tenant's session", async () => {

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { LiveSessionsController } from '../live-sessions/live-sessions.controller';
 import { LiveAuthenticator } from './live-authenticator';
+import { LiveHost } from './live-host';
 import { liveLimitsProvider } from './live-limits.provider';
 import { SpeakerGateway } from './speaker.gateway';
 import { ViewerGateway } from './viewer.gateway';
@@ -10,6 +11,6 @@ import { ViewerGateway } from './viewer.gateway';
 @Module({
   imports: [AuthModule],
   controllers: [LiveSessionsController],
-  providers: [LiveAuthenticator, SpeakerGateway, ViewerGateway, liveLimitsProvider],
+  providers: [LiveAuthenticator, LiveHost, SpeakerGateway, ViewerGateway, liveLimitsProvider],
 })
 export class CaptionsModule {}

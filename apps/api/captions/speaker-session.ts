@@ -14,6 +14,8 @@ export interface SpeakerSocket {
 }
 
 export interface SessionDeps {
+  /** The API instance holding the session (LiveHost). */
+  hostId: string;
   bus: CaptionBus;
   repository: LiveSessionsRepository;
   lines: CaptionLineWriter;
@@ -78,6 +80,7 @@ export class SpeakerSession {
       userId: this.identity.userId,
       authType: this.identity.authType,
       language: this.language,
+      hostId: this.deps.hostId,
     });
     this.speaker.emit('connected', {
       message: 'Connected: send audio_chunk events (PCM16LE, 16 kHz, mono).',

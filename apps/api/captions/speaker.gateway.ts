@@ -16,6 +16,7 @@ import { DeepgramLiveUpstream } from '../../../libs/providers/deepgram-live.upst
 import { RateLimiter } from '../rate-limit/rate-limiter';
 import { now, type SpeakerClientEvents, type SpeakerServerEvents } from './caption-events';
 import { LiveAuthenticator, LiveAuthError } from './live-authenticator';
+import { LiveHost } from './live-host';
 import { LIVE_LIMITS } from './live-limits.provider';
 import type { LiveLimits } from './live-limits';
 import { CaptionLineWriter } from './caption-line-writer';
@@ -49,6 +50,7 @@ export class SpeakerGateway implements OnGatewayConnection, OnGatewayDisconnect,
     private readonly sessions: LiveSessionsRepository,
     private readonly metrics: ApiMetrics,
     private readonly limiter: RateLimiter,
+    private readonly host: LiveHost,
     @InjectConfig() private readonly config: AppConfig,
     @Inject(LIVE_LIMITS) private readonly limits: LiveLimits,
   ) {
@@ -92,6 +94,7 @@ export class SpeakerGateway implements OnGatewayConnection, OnGatewayDisconnect,
     }
     if (socket.disconnected) return;
     const session = new SpeakerSession(newId('live'), identity, lang, socket, {
+      hostId: this.host.id,
       bus: this.viewers,
       repository: this.sessions,
       lines: this.lines,

@@ -1,0 +1,34 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { newId } from '../../../libs/db/ids';
+import { LIVE_HOST_HEARTBEAT_MS, LiveSessionsRepository } from '../../../libs/db/live-sessions.repository';
+
+/**
+ * This API instance as the holder of live sessions. Its heartbeat is how readers on any instance tell a
+ * session whose instance crashed (never marked ended) from one still streaming.
+ */
+@Injectable()
+export class LiveHost implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly id = newId('host');
+  private readonly logger = new Logger(LiveHost.name);
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly sessions: LiveSessionsRepository) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.beat();
+    this.timer = setInterval(() => void this.beat(), LIVE_HOST_HEARTBEAT_MS).unref();
+  }
+
+  /** After the speaker gateway ended every session (beforeApplicationShutdown). */
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.sessions.removeHost(this.id).catch(() => undefined);
+  }
+
+  private async beat(): Promise<void> {
+    // A missed beat or two is harmless: readers wait LIVE_HOST_LOST_AFTER_MS before calling a host lost.
+    await this.sessions
+      .heartbeat(this.id)
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'live host heartbeat failed'));
+  }
+}

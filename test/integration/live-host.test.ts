@@ -1,0 +1,66 @@
+import mongoose, { type Connection } from 'mongoose';
+import { LiveHost } from '../../apps/api/captions/live-host';
+import { newId } from '../../libs/db/ids';
+import { LIVE_HOST_LOST_AFTER_MS, LiveSessionsRepository } from '../../libs/db/live-sessions.repository';
+import { uniqueMongoUri } from '../support/test-env';
+
+describe('live sessions of a crashed API instance read as ended', () => {
+  let connection: Connection;
+  let repository: LiveSessionsRepository;
+  const tenantId = 'tnt_hosts';
+
+  beforeAll(async () => {
+    connection = await mongoose.createConnection(uniqueMongoUri()).asPromise();
+    repository = new LiveSessionsRepository(connection);
+    await repository.init();
+  });
+
+  afterAll(async () => {
+    await connection.dropDatabase();
+    await connection.close();
+  });
+
+  const startSession = async (hostId: string | undefined) =>
+    (await repository.start({ _id: newId('live'), tenantId, userId: 'u', authType: 'api_key', language: 'en', hostId }))
+      ._id;
+
+  it("keeps a heartbeating host's session live; a silent or missing host's reads as ended, without writing", async () => {
+    const host = new LiveHost(repository);
+    await host.onApplicationBootstrap();
+    const alive = await startSession(host.id);
+    const neverSeen = await startSession('host_never_seen');
+    const staleHost = 'host_stale';
+    const lastSeen = new Date(Date.now() - LIVE_HOST_LOST_AFTER_MS - 5_000);
+    await connection.collection('live_hosts').insertOne({ _id: staleHost as never, seenAt: lastSeen });
+    const stale = await startSession(staleHost);
+    const beforeHosts = await startSession(undefined); // stored before sessions named their host
+
+    expect(await repository.findForTenant(tenantId, alive)).toMatchObject({ status: 'live' });
+    expect(await repository.findForTenant(tenantId, beforeHosts)).toMatchObject({ status: 'live' });
+    expect(await repository.findForTenant(tenantId, neverSeen)).toMatchObject({
+      status: 'ended',
+      endReason: 'server_lost',
+    });
+    expect(await repository.findForTenant(tenantId, stale)).toMatchObject({
+      status: 'ended',
+      endReason: 'server_lost',
+      endedAt: lastSeen,
+    });
+    const { sessions } = await repository.listForTenant(tenantId, { limit: 10 });
+    expect(Object.fromEntries(sessions.map((s) => [s._id, s.status]))).toEqual({
+      [alive]: 'live',
+      [neverSeen]: 'ended',
+      [stale]: 'ended',
+      [beforeHosts]: 'live',
+    });
+
+    // Only read that way: a host back in touch with the database has its sessions live again.
+    expect(await connection.collection('live_sessions').countDocuments({ status: 'live' })).toBe(4);
+    await repository.heartbeat(staleHost);
+    expect(await repository.findForTenant(tenantId, stale)).toMatchObject({ status: 'live' });
+
+    // A clean shutdown removes the host record (its sessions were ended before).
+    await host.onApplicationShutdown();
+    expect(await connection.collection('live_hosts').countDocuments({ _id: host.id as never })).toBe(0);
+  });
+});
