@@ -38,11 +38,15 @@ describe('FerretDB build patches', () => {
     expect(() => patchedModuleCopy(join(dir, 'module'), join(dir, 'work'), [patch])).toThrow(/does not apply/);
   });
 
-  it('patches the lookup by _id to the expression its index is built on', () => {
+  it('patches the lookup by _id to the expression its index is built on, and $group to feed every accumulator', () => {
     expect(FERRETDB_PATCHES).toEqual([
       expect.objectContaining({
         file: 'internal/backends/sqlite/metadata/metadata.go',
         replace: expect.stringContaining(`->'_id'`),
+      }),
+      expect.objectContaining({
+        file: 'internal/handler/common/aggregations/stages/group.go',
+        replace: expect.stringContaining('for _, accumulation := range g.groupBy {\n\t\t\tgroupIter :='),
       }),
     ]);
   });

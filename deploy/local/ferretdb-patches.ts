@@ -20,6 +20,24 @@ export const FERRETDB_PATCHES: SourcePatch[] = [
       'expressions literally, so every find, update and delete by _id scanned and parsed the whole ' +
       "collection (a job grew slower with every stored job). `->'_id'` reads the same value and uses the index.",
   },
+  {
+    file: 'internal/handler/common/aggregations/stages/group.go',
+    find: `		groupIter := iterator.Values(iterator.ForSlice(groupedDocument.documents))
+		defer groupIter.Close()
+
+		for _, accumulation := range g.groupBy {
+			out, err := accumulation.accumulator.Accumulate(groupIter)
+`,
+    replace: `		for _, accumulation := range g.groupBy {
+			groupIter := iterator.Values(iterator.ForSlice(groupedDocument.documents))
+			out, err := accumulation.accumulator.Accumulate(groupIter)
+			groupIter.Close()
+`,
+    why:
+      '$group gave every accumulator the same iterator over the group, so the first one consumed it and ' +
+      'the others summed nothing: `{n: {$sum: 1}, seconds: {$sum: "$audioSeconds"}}` answered seconds 0 ' +
+      "(the usage report's request counts were 0). Each accumulator now reads the group from the start.",
+  },
 ];
 
 /**

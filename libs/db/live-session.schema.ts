@@ -13,6 +13,8 @@ export interface LiveSessionDocument {
   startedAt: Date;
   endedAt?: Date;
   endReason?: string;
+  /** Audio relayed to the provider, recorded when the session ends (for usage). */
+  audioSeconds?: number;
   /** When the session's final lines were removed, and why: a client's delete, or TRANSCRIPT_RETENTION_DAYS. */
   linesRemovedAt?: Date;
   linesRemovedBy?: LinesRemovedBy;
@@ -56,6 +58,7 @@ export const LiveSessionSchema = new Schema<LiveSessionDocument>(
     startedAt: { type: Date, required: true },
     endedAt: Date,
     endReason: String,
+    audioSeconds: Number,
     linesRemovedAt: Date,
     linesRemovedBy: { type: String, enum: ['request', 'retention'] },
   },

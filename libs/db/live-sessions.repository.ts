@@ -69,11 +69,20 @@ export class LiveSessionsRepository {
     return (await this.sessions.create({ ...session, status: 'live', startedAt: new Date() })).toObject();
   }
 
-  async end(sessionId: string, reason: string): Promise<void> {
+  async end(sessionId: string, reason: string, audioSeconds: number): Promise<void> {
     await this.sessions.updateOne(
       { _id: sessionId, status: 'live' },
-      { $set: { status: 'ended', endedAt: new Date(), endReason: reason } },
+      { $set: { status: 'ended', endedAt: new Date(), endReason: reason, audioSeconds } },
     );
+  }
+
+  /** Sessions started in [from, to) and the audio they relayed, for the usage report. */
+  async usageForTenant(tenantId: string, from: Date, to: Date): Promise<{ sessions: number; audioSeconds: number }> {
+    const [row] = await this.sessions.aggregate<{ sessions: number; audioSeconds: number }>([
+      { $match: { tenantId, startedAt: { $gte: from, $lt: to } } },
+      { $group: { _id: null, sessions: { $sum: 1 }, audioSeconds: { $sum: '$audioSeconds' } } },
+    ]);
+    return { sessions: row?.sessions ?? 0, audioSeconds: Math.round((row?.audioSeconds ?? 0) * 1000) / 1000 };
   }
 
   async findForTenant(tenantId: string, sessionId: string): Promise<LiveSessionDocument | undefined> {

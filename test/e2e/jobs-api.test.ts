@@ -253,14 +253,32 @@ describe('jobs API over HTTP', () => {
   });
 
   it('reports usage per provider and translates text synchronously', async () => {
-    const usage = (await (await api.call('/v1/usage', { key })).json()) as {
-      jobs: number;
-      providers: { provider: string; audio_seconds: number }[];
-    };
+    type Usage = { provider: string; audio_seconds: number; requests: number };
+    const usage = (await (await api.call('/v1/usage', { key })).json()) as { jobs: number; providers: Usage[] };
+    // The report adds up what the tenant's jobs used: at least what the listed ones did (a deleted job is not
+    // listed, but what it used still counts).
+    const { data } = (await (await api.call('/v1/jobs?limit=100', { key })).json()) as { data: { id: string }[] };
+    const used = (
+      await Promise.all(
+        data.map(
+          async ({ id }) => ((await (await api.call(`/v1/jobs/${id}`, { key })).json()) as { usage?: Usage[] }).usage,
+        ),
+      )
+    ).flatMap((jobUsage) => jobUsage ?? []);
+    const listedRequests = used.reduce((sum, u) => sum + u.requests, 0);
+    expect(listedRequests).toBeGreaterThan(0);
     expect(usage.jobs).toBeGreaterThan(0);
     expect(usage.providers).toEqual([
-      expect.objectContaining({ provider: 'openai', audio_seconds: expect.any(Number) }),
+      {
+        provider: 'openai',
+        audio_seconds: expect.any(Number),
+        requests: expect.any(Number),
+      },
     ]);
+    expect(usage.providers[0]!.requests).toBeGreaterThanOrEqual(listedRequests);
+    expect(usage.providers[0]!.audio_seconds).toBeGreaterThanOrEqual(
+      used.reduce((sum, u) => sum + u.audio_seconds, 0) - 0.01,
+    );
     expect((await api.call('/v1/usage?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z', { key })).status).toBe(400);
 
     const translated = await api.call('/v1/translations', {

@@ -275,6 +275,17 @@ describe('live captions over socket.io', () => {
     }
   });
 
+  it('reports the audio a tenant streamed live in its usage', async () => {
+    const own = await api.tenant();
+    const client = speaker(own.key);
+    await client.waitFor('connected');
+    await stream(client, speech.slice(0, 30)); // 3 s of audio
+    client.socket.emit('stop');
+    await client.waitFor('session_ended');
+    const usage = (await (await api.call('/v1/usage', { key: own.key })).json()) as Record<string, unknown>;
+    expect(usage).toMatchObject({ jobs: 0, providers: [], live: { sessions: 1, audio_seconds: 3 } });
+  });
+
   it('a session whose API instance died reads as ended (server_lost), to viewers and in the API', async () => {
     const sessionId = newId('live');
     await api.mongo.collection('live_sessions').insertOne({

@@ -233,7 +233,7 @@ export class SpeakerSession {
     this.state = 'ended';
     // Stored before the session reads as ended, so its transcript is complete from then on.
     await this.deps.lines.flush();
-    await this.deps.repository.end(this.id, reason).catch(() => undefined);
+    await this.deps.repository.end(this.id, reason, round(this.audioS)).catch(() => undefined);
     this.deps.bus.ended(this.id, reason);
     this.speaker.emit('session_ended', { session_id: this.id, reason, timestamp: now() });
     this.speaker.disconnect(true);

@@ -1,6 +1,7 @@
 import { Controller, Get, HttpStatus, Query } from '@nestjs/common';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { JobsRepository } from '../../../libs/db/jobs.repository';
+import { LiveSessionsRepository } from '../../../libs/db/live-sessions.repository';
 import { CurrentTenant, type AuthenticatedTenant } from '../auth/current-tenant.decorator';
 import { ApiError } from '../common/api-error';
 import { UsageQuery } from './usage.query';
@@ -11,20 +12,32 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 @ApiSecurity('api-key')
 @Controller('usage')
 export class UsageController {
-  constructor(private readonly jobs: JobsRepository) {}
+  constructor(
+    private readonly jobs: JobsRepository,
+    private readonly liveSessions: LiveSessionsRepository,
+  ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Audio seconds and requests per provider for jobs finished in [from, to).' })
+  @ApiOperation({
+    summary:
+      'Audio seconds and requests per provider for jobs finished in [from, to), and live sessions started in it.',
+  })
   async get(@CurrentTenant() tenant: AuthenticatedTenant, @Query() query: UsageQuery) {
     const to = query.to ? new Date(query.to) : new Date();
     const from = query.from ? new Date(query.from) : new Date(to.getTime() - 30 * DAY_MS);
     if (from >= to) throw new ApiError(HttpStatus.BAD_REQUEST, 'from must be before to.');
-    const { jobs, usage } = await this.jobs.usageForTenant(tenant.id, from, to);
+    const [{ jobs, usage }, live] = await Promise.all([
+      this.jobs.usageForTenant(tenant.id, from, to),
+      this.liveSessions.usageForTenant(tenant.id, from, to),
+    ]);
     return {
       from: from.toISOString(),
       to: to.toISOString(),
       jobs,
       providers: usage.map((u) => ({ provider: u.provider, audio_seconds: u.audioSeconds, requests: u.requests })),
+      // Live captions stream to Deepgram: sessions started in the range, with the audio each relayed (recorded
+      // when it ends).
+      live: { sessions: live.sessions, audio_seconds: live.audioSeconds },
     };
   }
 }
