@@ -119,8 +119,8 @@ export class LiveSessionsController {
   }
 
   /**
-   * Ended, or started longer ago than a session may last: a session whose API instance died is never marked
-   * ended, and must still be deletable.
+   * Ended (or read as ended: its API instance was lost), or started longer ago than a session may last, which
+   * covers sessions stored before they named their instance and whose instance died.
    */
   private isOver(session: LiveSessionDocument): boolean {
     const maxSessionMs = this.config.live.maxSessionMinutes * 60_000;
