@@ -36,6 +36,12 @@ describe('workflow replay', () => {
     }
   });
 
+  it("has retention sweeps from before and after 'live-transcript-retention' (a sweep may span a deploy)", () => {
+    const patchesOf = (file: string) => markersIn(readHistory(file).events ?? []).patches;
+    expect(patchesOf('retention-sweep.json')).toEqual(['live-transcript-retention']);
+    expect(patchesOf('retention-sweep.before-live-transcripts.json')).toEqual([]);
+  });
+
   it.each(fixtures)('replays %s deterministically', async (file) => {
     await expect(
       Worker.runReplayHistory({ workflowsPath: require.resolve('../../workflows') }, readHistory(file)),

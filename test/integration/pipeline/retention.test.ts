@@ -8,6 +8,7 @@ import { jobKeys } from '../../../libs/storage/local-storage';
 import { ensureRetentionSchedule, retentionScheduleId } from '../../../apps/worker/retention-schedule';
 import type { RetentionReport } from '../../../workflows/retention-sweep.workflow';
 import { speechRecording } from '../../support/audio-fixtures';
+import { recordHistoryIfAsked } from '../../support/histories';
 import { startPipelineHarness, type PipelineHarness } from '../../support/pipeline-harness';
 
 const HOUR = 3_600_000;
@@ -117,10 +118,12 @@ describe('retention schedule', () => {
       updatedAt: new Date(),
     } as never);
 
+    const sweepId = `retention-${newId('t')}`;
     const report = await harness.client.workflow.execute<() => Promise<RetentionReport>>('retentionSweep', {
-      workflowId: `retention-${newId('t')}`,
+      workflowId: sweepId,
       taskQueue: harness.config.temporal.taskQueue,
     });
+    await recordHistoryIfAsked(harness.client, sweepId, 'retention-sweep');
 
     expect(report).toEqual({
       mediaRemoved: 2,
