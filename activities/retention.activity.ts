@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { startRecordedJob } from '../libs/jobs/start-job-workflow';
 import { jobKeys } from '../libs/storage/local-storage';
+import { TranscriptStore } from '../libs/transcripts/transcript-store';
 import type { ActivityDeps } from './activity-deps';
 
 const HOUR_MS = 3_600_000;
@@ -22,6 +23,7 @@ type RetentionDeps = Pick<
  */
 export function createRetentionActivities(deps: RetentionDeps) {
   const { config, jobs, chunks, transcripts, storage, idempotency, maintenance, liveSessions } = deps;
+  const transcriptStore = new TranscriptStore(transcripts, storage);
 
   /**
    * Walks what `page` lists between the task's checkpoint and `cutoff`, oldest first, in batches, and removes
@@ -74,11 +76,7 @@ export function createRetentionActivities(deps: RetentionDeps) {
       if (config.retention.transcriptDays === 0) return 0;
       const cutoff = new Date(Date.now() - config.retention.transcriptDays * 24 * HOUR_MS);
       return sweepJobs('transcripts', cutoff, async (jobId) => {
-        await Promise.all([
-          transcripts.removeForJob(jobId),
-          chunks.removeForJob(jobId),
-          storage.remove(`${jobKeys.root(jobId)}/transcripts`),
-        ]);
+        await Promise.all([transcriptStore.removeForJob(jobId), chunks.removeForJob(jobId)]);
       });
     },
 

@@ -138,4 +138,7 @@ export const jobKeys = {
   work: (jobId: string) => `jobs/${jobId}/work`,
   normalized: (jobId: string) => `jobs/${jobId}/work/audio.wav`,
   chunk: (jobId: string, index: number) => `jobs/${jobId}/work/chunk-${String(index).padStart(4, '0')}.wav`,
+  /** Long transcripts' segments and words (TranscriptStore), one file per language. */
+  transcripts: (jobId: string) => `jobs/${jobId}/transcripts`,
+  transcript: (jobId: string, language: string) => `jobs/${jobId}/transcripts/${language}.json`,
 };

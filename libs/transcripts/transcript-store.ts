@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { TranscriptDocument } from '../db/transcript.schema';
 import type { TranscriptsRepository } from '../db/transcripts.repository';
-import type { LocalStorage } from '../storage/local-storage';
+import { jobKeys, type LocalStorage } from '../storage/local-storage';
 
 /**
  * Segments and words above this size (about 20 minutes of speech with word timings) live in storage, with a
@@ -24,9 +24,14 @@ export class TranscriptStore {
       await this.repository.save({ ...transcript, storageKey: undefined });
       return;
     }
-    const storageKey = `jobs/${transcript.jobId}/transcripts/${transcript.language}.json`;
+    const storageKey = jobKeys.transcript(transcript.jobId, transcript.language);
     await this.storage.write(storageKey, Readable.from([body]), { maxBytes: Number.MAX_SAFE_INTEGER });
     await this.repository.save({ ...transcript, segments: [], words: [], text: transcript.text, storageKey });
+  }
+
+  /** Every transcript of the job, in the database and in storage. */
+  async removeForJob(jobId: string): Promise<void> {
+    await Promise.all([this.repository.removeForJob(jobId), this.storage.remove(jobKeys.transcripts(jobId))]);
   }
 
   /** The transcript with its segments and words, wherever they are kept. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import mongoose, { type Connection } from 'mongoose';
 import { TranscriptsRepository } from '../../libs/db/transcripts.repository';
 import { newId } from '../../libs/db/ids';
-import { LocalStorage } from '../../libs/storage/local-storage';
+import { jobKeys, LocalStorage } from '../../libs/storage/local-storage';
 import { INLINE_TRANSCRIPT_MAX_BYTES, TranscriptStore } from '../../libs/transcripts/transcript-store';
 import { uniqueMongoUri } from '../support/test-env';
 
@@ -65,7 +65,7 @@ describe('TranscriptStore on the MongoDB-wire server and local storage', () => {
     expect(await store.load(short.jobId, 'en')).toMatchObject({ segments: short.segments, words: short.words });
   });
 
-  it('moves a long transcript’s segments and words to storage, under the folder retention removes, and reads them back', async () => {
+  it('moves a long transcript’s segments and words to storage, reads them back, and removes them with the job', async () => {
     const long = transcriptOf(60);
     expect(Buffer.byteLength(JSON.stringify({ segments: long.segments, words: long.words }))).toBeGreaterThan(
       INLINE_TRANSCRIPT_MAX_BYTES,
@@ -76,12 +76,17 @@ describe('TranscriptStore on the MongoDB-wire server and local storage', () => {
 
     const doc = (await repository.find(long.jobId, 'en'))!;
     expect(doc).toMatchObject({ segments: [], words: [], text: long.text, durationS: 3600 });
-    expect(doc.storageKey).toBe(`jobs/${long.jobId}/transcripts/en.json`);
+    expect(doc.storageKey).toBe(jobKeys.transcript(long.jobId, 'en'));
     expect(existsSync(storage.path(doc.storageKey!))).toBe(true);
 
     const loaded = (await store.load(long.jobId, 'en'))!;
     expect(loaded.segments).toEqual(long.segments);
     expect(loaded.words).toEqual(long.words);
     expect(loaded.storageKey).toBe(doc.storageKey);
+
+    // What retention calls once TRANSCRIPT_RETENTION_DAYS have passed.
+    await store.removeForJob(long.jobId);
+    expect(existsSync(storage.path(doc.storageKey!))).toBe(false);
+    expect(await store.load(long.jobId, 'en')).toBeUndefined();
   });
 });

@@ -88,6 +88,20 @@ describe('retention schedule', () => {
     const fresh = await finishedJob(tenantId, 10 * 60_000);
     const mediaExpired = await finishedJob(tenantId, 3 * HOUR);
     const allExpired = await finishedJob(tenantId, 30 * HOUR);
+    // A long translation: its words are kept in storage, which retention must clear as well.
+    await harness.transcripts.save({
+      jobId: allExpired,
+      tenantId,
+      kind: 'translation',
+      language: 'es',
+      text: 'y',
+      segments: [],
+      words: Array.from({ length: 9_000 }, (_, i) => ({ start: i, end: i + 0.3, word: `palabra${i}`, confidence: 1 })),
+      durationS: 9_000,
+      providers: ['openai'],
+      simulated: true,
+    });
+    expect(await harness.storage.size(jobKeys.transcript(allExpired, 'es'))).toBeGreaterThan(0);
     await harness.mongo.collection('idempotency_keys').insertMany([
       {
         _id: `${tenantId}:old` as never,
@@ -136,6 +150,8 @@ describe('retention schedule', () => {
     expect(await harness.storage.size(jobKeys.source(mediaExpired))).toBeUndefined();
     expect(await harness.transcripts.load(mediaExpired, 'en')).toBeDefined();
     expect(await harness.transcripts.load(allExpired, 'en')).toBeUndefined();
+    expect(await harness.transcripts.load(allExpired, 'es')).toBeUndefined();
+    expect(await harness.storage.size(jobKeys.transcript(allExpired, 'es'))).toBeUndefined();
     expect(await harness.mongo.collection('idempotency_keys').countDocuments({ tenantId })).toBe(1);
     expect((await harness.waitForJob(stranded)).status).toBe('completed');
     expect(await liveSessions.lineCount(liveOrphaned)).toBe(0);
