@@ -24,7 +24,7 @@ export async function retentionSweep(): Promise<RetentionReport> {
   return {
     mediaRemoved,
     transcriptsRemoved,
-    ...(liveTranscriptsRemoved === undefined ? {} : { liveTranscriptsRemoved }),
+    liveTranscriptsRemoved,
     idempotencyKeysRemoved: await maintenance.removeExpiredIdempotencyKeys(),
     strandedJobsStarted: await maintenance.restartStrandedJobs(),
   };

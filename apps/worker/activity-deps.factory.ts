@@ -30,6 +30,7 @@ export async function buildActivityDeps(config: AppConfig, connection: Connectio
     metrics: new WorkerMetrics(),
     idempotency: new IdempotencyKeysRepository(connection),
     maintenance: new MaintenanceRepository(connection),
+    // Read and trimmed by retention only; the API, which writes live sessions, builds their indexes.
     liveSessions: new LiveSessionsRepository(connection),
   };
   await Promise.all([
@@ -38,7 +39,6 @@ export async function buildActivityDeps(config: AppConfig, connection: Connectio
     deps.transcripts.init(),
     deps.webhooks.init(),
     deps.secrets.init(),
-    deps.liveSessions.init(),
   ]);
   return deps;
 }

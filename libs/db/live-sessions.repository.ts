@@ -52,13 +52,15 @@ export class LiveSessionsRepository {
   private async withLostHosts(sessions: LiveSessionDocument[]): Promise<LiveSessionDocument[]> {
     const hostIds = [...new Set(sessions.filter((s) => s.status === 'live' && s.hostId).map((s) => s.hostId!))];
     if (hostIds.length === 0) return sessions;
-    const lostSince = new Map<string, Date>();
     const now = Date.now();
-    for (const hostId of hostIds) {
-      const host = await this.hosts.findById(hostId).lean();
-      if (!host || now - host.seenAt.getTime() > LIVE_HOST_LOST_AFTER_MS)
-        lostSince.set(hostId, host?.seenAt ?? new Date(now));
-    }
+    const lostSince = new Map<string, Date>();
+    await Promise.all(
+      hostIds.map(async (hostId) => {
+        const host = await this.hosts.findById(hostId).lean();
+        if (!host || now - host.seenAt.getTime() > LIVE_HOST_LOST_AFTER_MS)
+          lostSince.set(hostId, host?.seenAt ?? new Date(now));
+      }),
+    );
     return sessions.map((session) => {
       const lostAt = session.status === 'live' && session.hostId ? lostSince.get(session.hostId) : undefined;
       return lostAt ? { ...session, status: 'ended', endedAt: lostAt, endReason: 'server_lost' } : session;
