@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readInfraOptions } from '../deploy/local/infra-options';
-import { installedLeanFfmpeg } from '../deploy/local/toolchain';
+import { leanFfmpegEnv } from '../deploy/local/toolchain';
+import { loadConfig } from '../libs/config';
 import { PIPELINE } from '../libs/contracts/pipeline';
 import { planChunks } from '../libs/media/chunk-plan';
-import { PATH_MEDIA_TOOLS } from '../libs/media/media-tools';
 import { normalizeAudio } from '../libs/media/normalize-audio';
 import { probeMedia } from '../libs/media/probe';
 import { readWavLayout, writeWavSlice } from '../libs/media/wav';
@@ -24,8 +24,9 @@ async function main(): Promise<void> {
   const recording = await longRecording(Number(values.minutes));
   const scratch = mkdtempSync(join(tmpdir(), 'voxflow-bench-chunking-'));
   const infra = readInfraOptions();
-  // What the bench stack's worker runs: the lean build when installed.
-  const tools = installedLeanFfmpeg(infra.cacheDir, infra.repoRoot) ?? PATH_MEDIA_TOOLS;
+  // What the bench stack's worker runs, by the stack's rule: the lean build when installed, unless
+  // FFMPEG_PATH/FFPROBE_PATH say otherwise (`FFMPEG_PATH=ffmpeg FFPROBE_PATH=ffprobe` measures Debian's).
+  const tools = loadConfig({ ...leanFfmpegEnv(infra.cacheDir, infra.repoRoot), ...process.env }).media;
   try {
     const started = performance.now();
     const info = await probeMedia(recording, tools);
