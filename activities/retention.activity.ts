@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { startRecordedJob } from '../libs/jobs/start-job-workflow';
+import type { SweepPosition } from '../libs/db/sweep-window';
 import { jobKeys } from '../libs/storage/local-storage';
 import { TranscriptStore } from '../libs/transcripts/transcript-store';
 import type { ActivityDeps } from './activity-deps';
@@ -32,18 +33,19 @@ export function createRetentionActivities(deps: RetentionDeps) {
   async function sweep(
     task: string,
     cutoff: Date,
-    page: (from: Date, to: Date, limit: number) => Promise<{ id: string; at: Date }[]>,
+    page: (after: SweepPosition, to: Date, limit: number) => Promise<{ id: string; at: Date }[]>,
     removeBatch: (ids: string[]) => Promise<void>,
   ): Promise<number> {
-    let from = await maintenance.checkpoint(task);
+    let position: SweepPosition = { at: await maintenance.checkpoint(task) };
     let removed = 0;
     for (;;) {
-      const batch = await page(from, cutoff, BATCH);
+      const batch = await page(position, cutoff, BATCH);
       await removeBatch(batch.map((item) => item.id));
       removed += batch.length;
       Context.current().heartbeat({ task, removed });
       if (batch.length < BATCH) break;
-      from = batch.at(-1)!.at;
+      const last = batch.at(-1)!;
+      position = { at: last.at, id: last.id };
     }
     await maintenance.advance(task, cutoff);
     return removed;
@@ -54,8 +56,8 @@ export function createRetentionActivities(deps: RetentionDeps) {
     sweep(
       task,
       cutoff,
-      async (from, to, limit) =>
-        (await jobs.finishedBetween(from, to, limit)).map((job) => ({ id: job._id, at: job.finishedAt })),
+      async (after, to, limit) =>
+        (await jobs.finishedBetween(after, to, limit)).map((job) => ({ id: job._id, at: job.finishedAt })),
       async (jobIds) => {
         for (const jobId of jobIds) await remove(jobId);
       },
@@ -93,8 +95,8 @@ export function createRetentionActivities(deps: RetentionDeps) {
       return sweep(
         'live-transcripts',
         cutoff,
-        async (from, to, limit) =>
-          (await liveSessions.startedBetween(from, to, limit)).map((session) => ({
+        async (after, to, limit) =>
+          (await liveSessions.startedBetween(after, to, limit)).map((session) => ({
             id: session._id,
             at: session.startedAt,
           })),

@@ -114,3 +114,5 @@ export const JobSchema = new Schema<JobDocument>(
 JobSchema.index({ tenantId: 1, createdAt: -1, _id: -1 });
 JobSchema.index({ tenantId: 1, status: 1, createdAt: -1 });
 JobSchema.index({ status: 1 });
+// The retention sweep walks ended jobs by end time, the id breaking ties between pages.
+JobSchema.index({ finishedAt: 1, _id: 1 });

@@ -2,6 +2,7 @@ import type { Connection, Model, QueryFilter } from 'mongoose';
 import type { JobStatus } from '../contracts/job';
 import { JOB_MODEL, JobSchema, type JobDocument, type ProviderUsage } from './job.schema';
 import { modelOn } from './model-on';
+import { sweepWindowFilter, type SweepPosition } from './sweep-window';
 
 export type NewJob = Omit<JobDocument, 'createdAt' | 'updatedAt'>;
 
@@ -115,11 +116,11 @@ export class JobsRepository {
     };
   }
 
-  /** Ids of jobs that ended in [from, to), oldest first (retention walks this window by window). */
-  async finishedBetween(from: Date, to: Date, limit: number): Promise<{ _id: string; finishedAt: Date }[]> {
+  /** Ids of jobs that ended after `after` and before `to`, oldest first (retention walks this window page by page). */
+  async finishedBetween(after: SweepPosition, to: Date, limit: number): Promise<{ _id: string; finishedAt: Date }[]> {
     const rows = await this.model
-      .find({ finishedAt: { $gte: from, $lt: to } }, { _id: 1, finishedAt: 1 })
-      .sort({ finishedAt: 1 })
+      .find(sweepWindowFilter('finishedAt', after, to), { _id: 1, finishedAt: 1 })
+      .sort({ finishedAt: 1, _id: 1 })
       .limit(limit)
       .lean();
     return rows.map((row) => ({ _id: row._id, finishedAt: row.finishedAt! }));

@@ -66,8 +66,8 @@ export const LiveSessionSchema = new Schema<LiveSessionDocument>(
 );
 // A tenant's sessions, newest first (ids sort by start time).
 LiveSessionSchema.index({ tenantId: 1, _id: -1 });
-// The retention sweep walks sessions by start time.
-LiveSessionSchema.index({ startedAt: 1 });
+// The retention sweep walks sessions by start time, the id breaking ties between pages.
+LiveSessionSchema.index({ startedAt: 1, _id: 1 });
 
 export const LiveCaptionLineSchema = new Schema<LiveCaptionLineDocument>(
   {

@@ -14,6 +14,7 @@ import {
 } from './live-session.schema';
 import { modelOn } from './model-on';
 import { isDuplicateKeyError } from './mongo-errors';
+import { sweepWindowFilter, type SweepPosition } from './sweep-window';
 
 /** How often an API instance refreshes its host record. */
 export const LIVE_HOST_HEARTBEAT_MS = 20_000;
@@ -127,11 +128,11 @@ export class LiveSessionsRepository {
     return this.lines.countDocuments({ sessionId });
   }
 
-  /** Sessions started in [from, to), oldest first: what the retention sweep walks. */
-  async startedBetween(from: Date, to: Date, limit: number): Promise<{ _id: string; startedAt: Date }[]> {
+  /** Sessions started after `after` and before `to`, oldest first: what the retention sweep walks. */
+  async startedBetween(after: SweepPosition, to: Date, limit: number): Promise<{ _id: string; startedAt: Date }[]> {
     return this.sessions
-      .find({ startedAt: { $gte: from, $lt: to } }, { _id: 1, startedAt: 1 })
-      .sort({ startedAt: 1 })
+      .find(sweepWindowFilter('startedAt', after, to), { _id: 1, startedAt: 1 })
+      .sort({ startedAt: 1, _id: 1 })
       .limit(limit)
       .lean();
   }

@@ -178,6 +178,43 @@ describe('retention schedule', () => {
     });
   });
 
+  it('walks past a page boundary inside one timestamp: every job once, none repeated', async () => {
+    // More jobs than one page (500) ended in the same millisecond, as a bulk cancel can make them.
+    const { tenantId } = await harness.createTenant();
+    const endedAt = new Date(Date.now() - 2.5 * HOUR);
+    const jobIds = Array.from({ length: 620 }, () => newId('job'));
+    await harness.mongo.collection('jobs').insertMany(
+      jobIds.map((jobId) => ({
+        ...newJobRecord({
+          jobId,
+          tenantId,
+          source: { kind: 'upload', storageKey: jobKeys.source(jobId) },
+          provider: 'openai',
+          fallbackProviders: [],
+          translateTo: [],
+          translationProvider: 'openai',
+          priority: 'normal',
+        }),
+        status: 'cancelled',
+        finishedAt: endedAt,
+      })) as never[],
+    );
+    const lastJob = jobIds.at(-1)!;
+    await harness.storage.write(jobKeys.source(lastJob), Readable.from([Buffer.from('media')]), { maxBytes: 100 });
+    // The media walk resumes exactly at that millisecond; the first test's jobs ended outside this window.
+    await harness.mongo
+      .collection('maintenance_checkpoints')
+      .updateOne({ _id: 'media' as never }, { $set: { until: endedAt } }, { upsert: true });
+
+    const report = await harness.client.workflow.execute<() => Promise<RetentionReport>>('retentionSweep', {
+      workflowId: `retention-${newId('t')}`,
+      taskQueue: harness.config.temporal.taskQueue,
+    });
+
+    expect(report.mediaRemoved).toBe(jobIds.length);
+    expect(await harness.storage.size(jobKeys.source(lastJob))).toBeUndefined();
+  });
+
   it('creates the schedule idempotently, visible to ops with its interval', async () => {
     const config = loadConfig({ ...harness.env, RETENTION_SWEEP_INTERVAL_MINUTES: '60' });
     const scheduleId = retentionScheduleId(config.temporal.taskQueue);
