@@ -13,7 +13,7 @@ export interface LiveSessionDocument {
   startedAt: Date;
   endedAt?: Date;
   endReason?: string;
-  /** Audio relayed to the provider, recorded when the session ends (for usage). */
+  /** Audio relayed to the provider, for usage: recorded at every host heartbeat and when the session ends. */
   audioSeconds?: number;
   /** When the session's final lines were removed, and why: a client's delete, or TRANSCRIPT_RETENTION_DAYS. */
   linesRemovedAt?: Date;

@@ -79,6 +79,20 @@ export class LiveSessionsRepository {
     );
   }
 
+  /**
+   * The audio each running session has relayed so far, so a session whose instance crashes still counts what
+   * it relayed up to the last report (its end records the final figure).
+   */
+  async recordAudio(progress: { sessionId: string; audioSeconds: number }[]): Promise<void> {
+    if (progress.length === 0) return;
+    await this.sessions.bulkWrite(
+      progress.map(({ sessionId, audioSeconds }) => ({
+        updateOne: { filter: { _id: sessionId, status: 'live' }, update: { $max: { audioSeconds } } },
+      })),
+      { ordered: false },
+    );
+  }
+
   /** Sessions started in [from, to) and the audio they relayed, for the usage report. */
   async usageForTenant(tenantId: string, from: Date, to: Date): Promise<{ sessions: number; audioSeconds: number }> {
     const [row] = await this.sessions.aggregate<{ sessions: number; audioSeconds: number }>([

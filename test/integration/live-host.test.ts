@@ -63,4 +63,54 @@ describe('live sessions of a crashed API instance read as ended', () => {
     await host.onApplicationShutdown();
     expect(await connection.collection('live_hosts').countDocuments({ _id: host.id as never })).toBe(0);
   });
+
+  it("records running sessions' audio at each beat, so a crashed session still counts in usage", async () => {
+    const usageTenant = `tnt_audio_${newId('t')}`;
+    const host = new LiveHost(repository);
+    const running = (
+      await repository.start({
+        _id: newId('live'),
+        tenantId: usageTenant,
+        userId: 'u',
+        authType: 'api_key',
+        language: 'en',
+        hostId: host.id,
+      })
+    )._id;
+    const ended = (
+      await repository.start({
+        _id: newId('live'),
+        tenantId: usageTenant,
+        userId: 'u',
+        authType: 'api_key',
+        language: 'en',
+        hostId: host.id,
+      })
+    )._id;
+    await repository.end(ended, 'stopped', 4);
+    let runningSeconds = 12.5;
+    host.reportAudioFrom(() => [
+      { sessionId: running, audioSeconds: runningSeconds },
+      // An ended session keeps the figure its end recorded.
+      { sessionId: ended, audioSeconds: 99 },
+    ]);
+    await host.onApplicationBootstrap(); // the first beat
+    await host.onApplicationShutdown();
+
+    const session = (id: string) => connection.collection('live_sessions').findOne({ _id: id as never });
+    expect(await session(running)).toMatchObject({ status: 'live', audioSeconds: 12.5 });
+    expect(await session(ended)).toMatchObject({ status: 'ended', audioSeconds: 4 });
+    const day = 24 * 3_600_000;
+    expect(
+      await repository.usageForTenant(usageTenant, new Date(Date.now() - day), new Date(Date.now() + day)),
+    ).toEqual({
+      sessions: 2,
+      audioSeconds: 16.5,
+    });
+
+    // Figures only grow: a late report with less audio does not undo a newer one.
+    runningSeconds = 3;
+    await repository.recordAudio([{ sessionId: running, audioSeconds: runningSeconds }]);
+    expect(await session(running)).toMatchObject({ audioSeconds: 12.5 });
+  });
 });

@@ -2,17 +2,26 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { newId } from '../../../libs/db/ids';
 import { LIVE_HOST_HEARTBEAT_MS, LiveSessionsRepository } from '../../../libs/db/live-sessions.repository';
 
+export type AudioProgress = { sessionId: string; audioSeconds: number }[];
+
 /**
  * This API instance as the holder of live sessions. Its heartbeat is how readers on any instance tell a
- * session whose instance crashed (never marked ended) from one still streaming.
+ * session whose instance crashed (never marked ended) from one still streaming; each beat also records the
+ * audio its sessions relayed so far, so a crash loses at most one beat's worth of usage.
  */
 @Injectable()
 export class LiveHost implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly id = newId('host');
   private readonly logger = new Logger(LiveHost.name);
   private timer?: NodeJS.Timeout;
+  private audioProgress: () => AudioProgress = () => [];
 
   constructor(private readonly sessions: LiveSessionsRepository) {}
+
+  /** Where the beat reads its running sessions' audio (the speaker gateway). */
+  reportAudioFrom(source: () => AudioProgress): void {
+    this.audioProgress = source;
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.beat();
@@ -26,9 +35,10 @@ export class LiveHost implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 
   private async beat(): Promise<void> {
-    // A missed beat or two is harmless: readers wait LIVE_HOST_LOST_AFTER_MS before calling a host lost.
-    await this.sessions
-      .heartbeat(this.id)
-      .catch((error: unknown) => this.logger.warn({ err: error }, 'live host heartbeat failed'));
+    // A missed beat or two is harmless: readers wait LIVE_HOST_LOST_AFTER_MS before calling a host lost, and
+    // the next beat records the audio again.
+    await Promise.all([this.sessions.heartbeat(this.id), this.sessions.recordAudio(this.audioProgress())]).catch(
+      (error: unknown) => this.logger.warn({ err: error }, 'live host heartbeat failed'),
+    );
   }
 }

@@ -73,6 +73,11 @@ export class SpeakerSession {
     private readonly deps: SessionDeps,
   ) {}
 
+  /** Seconds of audio relayed so far (millisecond precision, as stored). */
+  get audioSeconds(): number {
+    return round(this.audioS);
+  }
+
   async start(): Promise<void> {
     await this.deps.repository.start({
       _id: this.id,
@@ -233,7 +238,7 @@ export class SpeakerSession {
     this.state = 'ended';
     // Stored before the session reads as ended, so its transcript is complete from then on.
     await this.deps.lines.flush();
-    await this.deps.repository.end(this.id, reason, round(this.audioS)).catch(() => undefined);
+    await this.deps.repository.end(this.id, reason, this.audioSeconds).catch(() => undefined);
     this.deps.bus.ended(this.id, reason);
     this.speaker.emit('session_ended', { session_id: this.id, reason, timestamp: now() });
     this.speaker.disconnect(true);

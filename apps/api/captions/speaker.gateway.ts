@@ -55,6 +55,9 @@ export class SpeakerGateway implements OnGatewayConnection, OnGatewayDisconnect,
     @Inject(LIVE_LIMITS) private readonly limits: LiveLimits,
   ) {
     this.lines = new CaptionLineWriter(sessions, this.logger);
+    host.reportAudioFrom(() =>
+      [...this.liveSessions].map((session) => ({ sessionId: session.id, audioSeconds: session.audioSeconds })),
+    );
   }
 
   async handleConnection(socket: SpeakerSocket): Promise<void> {
