@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { startRecordedJob } from '../libs/jobs/start-job-workflow';
+import { LIVE_HOST_LOST_AFTER_MS } from '../libs/db/live-sessions.repository';
 import type { SweepPosition } from '../libs/db/sweep-window';
 import { jobKeys } from '../libs/storage/local-storage';
 import { TranscriptStore } from '../libs/transcripts/transcript-store';
@@ -102,6 +103,24 @@ export function createRetentionActivities(deps: RetentionDeps) {
           })),
         (sessionIds) => liveSessions.removeLines(sessionIds, 'retention'),
       );
+    },
+
+    /**
+     * Sessions a crashed API instance left `live`: readers already see them as ended (`server_lost`); this
+     * writes it once no session could still be running, and forgets the lost instances' host records.
+     */
+    async endAbandonedLiveSessions(): Promise<number> {
+      const maxSessionMs = config.live.maxSessionMinutes * 60_000;
+      const settledBefore = new Date(Date.now() - maxSessionMs - LIVE_HOST_LOST_AFTER_MS);
+      let ended = 0;
+      for (;;) {
+        const batch = await liveSessions.endAbandoned(settledBefore, maxSessionMs, BATCH);
+        ended += batch;
+        Context.current().heartbeat({ task: 'abandoned-live-sessions', ended });
+        if (batch < BATCH) break;
+      }
+      await liveSessions.removeHostsSilentSince(settledBefore);
+      return ended;
     },
 
     async removeExpiredIdempotencyKeys(): Promise<number> {

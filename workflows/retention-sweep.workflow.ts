@@ -9,6 +9,8 @@ export interface RetentionReport {
   transcriptsRemoved: number;
   /** Live sessions whose final lines were removed (absent from sweeps started before it existed). */
   liveTranscriptsRemoved?: number;
+  /** Live sessions of crashed API instances, now recorded as ended (likewise absent from older sweeps). */
+  abandonedLiveSessionsEnded?: number;
   idempotencyKeysRemoved: number;
   strandedJobsStarted: number;
 }
@@ -17,14 +19,18 @@ export interface RetentionReport {
 export async function retentionSweep(): Promise<RetentionReport> {
   const mediaRemoved = await maintenance.removeExpiredMedia();
   const transcriptsRemoved = await maintenance.removeExpiredTranscripts();
-  // A sweep that was running when this step was added replays without it.
+  // Sweeps that were running when these steps were added replay without them.
   const liveTranscriptsRemoved = patched('live-transcript-retention')
     ? await maintenance.removeExpiredLiveTranscripts()
+    : undefined;
+  const abandonedLiveSessionsEnded = patched('end-abandoned-live-sessions')
+    ? await maintenance.endAbandonedLiveSessions()
     : undefined;
   return {
     mediaRemoved,
     transcriptsRemoved,
     liveTranscriptsRemoved,
+    abandonedLiveSessionsEnded,
     idempotencyKeysRemoved: await maintenance.removeExpiredIdempotencyKeys(),
     strandedJobsStarted: await maintenance.restartStrandedJobs(),
   };

@@ -1,6 +1,9 @@
 import { Schema } from 'mongoose';
 
-/** A live-caption session. Written only by the API instance that holds the speaker's connection. */
+/**
+ * A live-caption session. Written by the API instance that holds the speaker's connection; afterwards only by
+ * the retention sweep (ending sessions of crashed instances, removing lines) and a client's delete.
+ */
 export interface LiveSessionDocument {
   _id: string;
   tenantId: string;
@@ -68,6 +71,8 @@ export const LiveSessionSchema = new Schema<LiveSessionDocument>(
 LiveSessionSchema.index({ tenantId: 1, _id: -1 });
 // The retention sweep walks sessions by start time, the id breaking ties between pages.
 LiveSessionSchema.index({ startedAt: 1, _id: 1 });
+// The sweep finds sessions left live by a crashed instance.
+LiveSessionSchema.index({ status: 1, startedAt: 1 });
 
 export const LiveCaptionLineSchema = new Schema<LiveCaptionLineDocument>(
   {

@@ -93,6 +93,44 @@ export class LiveSessionsRepository {
     );
   }
 
+  /**
+   * Writes the end of sessions still `live` that started before `startedBefore`, which must be long enough ago
+   * that none can still run (LIVE_MAX_SESSION_MINUTES, plus the time a host takes to read as lost): their
+   * instance crashed. Each ends at its host's last heartbeat, or at the latest it could have run without one.
+   * Returns how many it ended, at most `limit`.
+   */
+  async endAbandoned(startedBefore: Date, maxSessionMs: number, limit: number): Promise<number> {
+    const abandoned = await this.sessions
+      .find({ status: 'live', startedAt: { $lt: startedBefore } }, { _id: 1, hostId: 1, startedAt: 1 })
+      .limit(limit)
+      .lean();
+    if (abandoned.length === 0) return 0;
+    const hostIds = [...new Set(abandoned.flatMap((session) => (session.hostId ? [session.hostId] : [])))];
+    const lastSeen = new Map(
+      (await this.hosts.find({ _id: { $in: hostIds } }).lean()).map((host) => [host._id, host.seenAt.getTime()]),
+    );
+    await this.sessions.bulkWrite(
+      abandoned.map((session) => {
+        const latestEnd = session.startedAt.getTime() + maxSessionMs;
+        const seenAt = session.hostId ? lastSeen.get(session.hostId) : undefined;
+        const endedAt = new Date(Math.min(seenAt ?? latestEnd, latestEnd));
+        return {
+          updateOne: {
+            filter: { _id: session._id, status: 'live' },
+            update: { $set: { status: 'ended', endedAt, endReason: 'server_lost' } },
+          },
+        };
+      }),
+      { ordered: false },
+    );
+    return abandoned.length;
+  }
+
+  /** Host records silent since before `seenBefore`; run after endAbandoned, so none has a session left to date. */
+  async removeHostsSilentSince(seenBefore: Date): Promise<number> {
+    return (await this.hosts.deleteMany({ seenAt: { $lt: seenBefore } })).deletedCount;
+  }
+
   /** Sessions started in [from, to) and the audio they relayed, for the usage report. */
   async usageForTenant(tenantId: string, from: Date, to: Date): Promise<{ sessions: number; audioSeconds: number }> {
     const [row] = await this.sessions.aggregate<{ sessions: number; audioSeconds: number }>([

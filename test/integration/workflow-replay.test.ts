@@ -36,9 +36,10 @@ describe('workflow replay', () => {
     }
   });
 
-  it("has retention sweeps from before and after 'live-transcript-retention' (a sweep may span a deploy)", () => {
+  it('has retention sweeps from before and after each of its patches (a sweep may span a deploy)', () => {
     const patchesOf = (file: string) => markersIn(readHistory(file).events ?? []).patches;
-    expect(patchesOf('retention-sweep.json')).toEqual(['live-transcript-retention']);
+    expect(patchesOf('retention-sweep.json')).toEqual(['live-transcript-retention', 'end-abandoned-live-sessions']);
+    expect(patchesOf('retention-sweep.before-abandoned-sessions.json')).toEqual(['live-transcript-retention']);
     expect(patchesOf('retention-sweep.before-live-transcripts.json')).toEqual([]);
   });
 

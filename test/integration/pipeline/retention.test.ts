@@ -59,7 +59,12 @@ describe('retention schedule', () => {
   }
 
   /** A live session started `ageMs` ago with two final lines; still `live` when its API instance died. */
-  async function liveSession(tenantId: string, ageMs: number, status: 'live' | 'ended'): Promise<string> {
+  async function liveSession(
+    tenantId: string,
+    ageMs: number,
+    status: 'live' | 'ended',
+    hostId?: string,
+  ): Promise<string> {
     const sessionId = newId('live');
     const startedAt = new Date(Date.now() - ageMs);
     await harness.mongo.collection('live_sessions').insertOne({
@@ -70,6 +75,7 @@ describe('retention schedule', () => {
       language: 'en',
       status,
       startedAt,
+      ...(hostId ? { hostId } : {}),
       ...(status === 'ended' ? { endedAt: new Date(startedAt.getTime() + 60_000), endReason: 'stopped' } : {}),
     });
     await liveSessions.addLines(
@@ -85,6 +91,17 @@ describe('retention schedule', () => {
     const liveOrphaned = await liveSession(tenantId, 30 * HOUR, 'live');
     // Ended 24.5 h ago, but it may have lasted up to 2 h, so the walk by start time keeps it until 26 h.
     const liveWithinMargin = await liveSession(tenantId, 25 * HOUR, 'ended');
+    // Its instance crashed 10 minutes into it, 3 h ago: over for good, its host record no longer needed.
+    const crashedHost = `host_${newId('t')}`;
+    const crashedHostSeenAt = new Date(Date.now() - 3 * HOUR + 10 * 60_000);
+    const liveCrashed = await liveSession(tenantId, 3 * HOUR, 'live', crashedHost);
+    // Streaming from an instance that heartbeats: left alone, and so is its host.
+    const runningHost = `host_${newId('t')}`;
+    const liveRunning = await liveSession(tenantId, 30 * 60_000, 'live', runningHost);
+    await harness.mongo.collection('live_hosts').insertMany([
+      { _id: crashedHost as never, seenAt: crashedHostSeenAt },
+      { _id: runningHost as never, seenAt: new Date() },
+    ]);
     const fresh = await finishedJob(tenantId, 10 * 60_000);
     const mediaExpired = await finishedJob(tenantId, 3 * HOUR);
     const allExpired = await finishedJob(tenantId, 30 * HOUR);
@@ -143,6 +160,7 @@ describe('retention schedule', () => {
       mediaRemoved: 2,
       transcriptsRemoved: 1,
       liveTranscriptsRemoved: 1,
+      abandonedLiveSessionsEnded: 2,
       idempotencyKeysRemoved: 1,
       strandedJobsStarted: 1,
     });
@@ -159,6 +177,26 @@ describe('retention schedule', () => {
       linesRemovedAt: expect.any(Date),
       linesRemovedBy: 'retention',
     });
+    // Ended in the record now: at the crashed host's last beat, or at the latest a hostless one could have run.
+    const stored = (sessionId: string) =>
+      harness.mongo.collection('live_sessions').findOne({ _id: sessionId as never });
+    const orphanedRecord = await stored(liveOrphaned);
+    expect(orphanedRecord).toMatchObject({ status: 'ended', endReason: 'server_lost' });
+    expect(orphanedRecord!.endedAt.getTime() - orphanedRecord!.startedAt.getTime()).toBe(2 * HOUR);
+    expect(await stored(liveCrashed)).toMatchObject({
+      status: 'ended',
+      endReason: 'server_lost',
+      endedAt: crashedHostSeenAt,
+    });
+    expect(await stored(liveRunning)).toMatchObject({ status: 'live' });
+    expect(
+      (
+        await harness.mongo
+          .collection('live_hosts')
+          .find({ _id: { $in: [crashedHost, runningHost] as never[] } })
+          .toArray()
+      ).map((host) => host._id),
+    ).toEqual([runningHost]);
     for (const kept of [liveFresh, liveWithinMargin]) {
       expect(await liveSessions.lineCount(kept)).toBe(2);
       expect((await liveSessions.findForTenant(tenantId, kept))?.linesRemovedAt).toBeUndefined();
@@ -173,6 +211,7 @@ describe('retention schedule', () => {
       mediaRemoved: 0,
       transcriptsRemoved: 0,
       liveTranscriptsRemoved: 0,
+      abandonedLiveSessionsEnded: 0,
       idempotencyKeysRemoved: 0,
       strandedJobsStarted: 0,
     });
