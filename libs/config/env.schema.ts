@@ -82,6 +82,12 @@ export const envSchema = z
      * them (they are then retried elsewhere). Orchestrators must wait longer than this before SIGKILL.
      */
     WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+    /**
+     * Workflows a worker keeps in memory between their tasks (tens of KB each); one that is evicted is replayed
+     * from its history at its next task. Set explicitly because the SDK's default follows the heap limit, which
+     * Node derives from the container's memory limit (189 in a 1 GiB container).
+     */
+    WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).default(1000),
     /** Requests per minute per API key (Redis-backed when REDIS_URL is set). */
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
     /** Source media and chunks are deleted this long after a job ends. */

@@ -17,6 +17,7 @@ describe('loadConfig', () => {
     expect(config.outbound.allowCidrs).toEqual([]);
     expect(config.storage.dir).toMatch(/^\/.*\.data\/storage$/);
     expect(config.jwt).toBeUndefined();
+    expect(config.worker.maxCachedWorkflows).toBe(1000);
   });
 
   it('names the variable and the bad value when one is invalid', () => {
@@ -24,6 +25,8 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT: .*\(got "eighty"\)/);
     expect(() => loadConfig({ TEMPORAL_ADDRESS: 'localhost' })).toThrow(/TEMPORAL_ADDRESS: must be host:port/);
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
+    // The SDK refuses a cache of one workflow.
+    expect(() => loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '1' })).toThrow(/WORKER_MAX_CACHED_WORKFLOWS/);
   });
 
   it('treats an empty value as unset, as compose files and manifests pass them', () => {

@@ -31,7 +31,7 @@ export interface AppConfig {
     timeoutMs: number;
   };
   retention: { mediaHours: number; transcriptDays: number; sweepIntervalMinutes: number };
-  worker: { metricsPort: number; shutdownGraceSeconds: number };
+  worker: { metricsPort: number; shutdownGraceSeconds: number; maxCachedWorkflows: number };
   live: { maxSessionMinutes: number; idleTimeoutSeconds: number };
   /** Absolute path where media, chunks and large transcripts are kept. */
   storage: { dir: string; maxUploadBytes: number; uploadIdleTimeoutMs: number };
@@ -87,7 +87,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       transcriptDays: env.TRANSCRIPT_RETENTION_DAYS,
       sweepIntervalMinutes: env.RETENTION_SWEEP_INTERVAL_MINUTES,
     },
-    worker: { metricsPort: env.WORKER_METRICS_PORT, shutdownGraceSeconds: env.WORKER_SHUTDOWN_GRACE_SECONDS },
+    worker: {
+      metricsPort: env.WORKER_METRICS_PORT,
+      shutdownGraceSeconds: env.WORKER_SHUTDOWN_GRACE_SECONDS,
+      maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
+    },
     live: { maxSessionMinutes: env.LIVE_MAX_SESSION_MINUTES, idleTimeoutSeconds: env.LIVE_IDLE_TIMEOUT_SECONDS },
     mongodb: { uri: env.MONGODB_URI },
     temporal: {

@@ -10,11 +10,13 @@ import { testConfig, uniqueSuffix } from '../support/test-env';
 
 describe('worker app on the Temporal dev server', () => {
   it('runs a workflow started through the client, then drains on shutdown', async () => {
-    const config = testConfig();
+    const config = testConfig({ WORKER_MAX_CACHED_WORKFLOWS: '321' });
     const app = await NestFactory.createApplicationContext(WorkerModule.register(config), { logger: false });
     await app.init();
     const worker = app.get(TemporalWorkerService);
     expect(worker.state).toBe('RUNNING');
+    // The configured cache, not the SDK's default, which follows the heap limit (about 2,300 here).
+    expect(worker.workflowCacheSize).toBe(321);
 
     const connection = await Connection.connect({ address: config.temporal.address });
     try {
