@@ -111,9 +111,11 @@ export class LiveSessionsRepository {
     );
     await this.sessions.bulkWrite(
       abandoned.map((session) => {
-        const latestEnd = session.startedAt.getTime() + maxSessionMs;
+        const started = session.startedAt.getTime();
+        const latestEnd = started + maxSessionMs;
         const seenAt = session.hostId ? lastSeen.get(session.hostId) : undefined;
-        const endedAt = new Date(Math.min(seenAt ?? latestEnd, latestEnd));
+        // A host whose heartbeats failed while it still started sessions was last seen before some of them.
+        const endedAt = new Date(Math.min(Math.max(seenAt ?? latestEnd, started), latestEnd));
         return {
           updateOne: {
             filter: { _id: session._id, status: 'live' },

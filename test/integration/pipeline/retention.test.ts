@@ -98,7 +98,11 @@ describe('retention schedule', () => {
     // Streaming from an instance that heartbeats: left alone, and so is its host.
     const runningHost = `host_${newId('t')}`;
     const liveRunning = await liveSession(tenantId, 30 * 60_000, 'live', runningHost);
+    // Started while its instance's heartbeats were already failing: it ends when it started, not before.
+    const silentHost = `host_${newId('t')}`;
+    const liveAfterLastBeat = await liveSession(tenantId, 4 * HOUR, 'live', silentHost);
     await harness.mongo.collection('live_hosts').insertMany([
+      { _id: silentHost as never, seenAt: new Date(Date.now() - 5 * HOUR) },
       { _id: crashedHost as never, seenAt: crashedHostSeenAt },
       { _id: runningHost as never, seenAt: new Date() },
     ]);
@@ -160,7 +164,7 @@ describe('retention schedule', () => {
       mediaRemoved: 2,
       transcriptsRemoved: 1,
       liveTranscriptsRemoved: 1,
-      abandonedLiveSessionsEnded: 2,
+      abandonedLiveSessionsEnded: 3,
       idempotencyKeysRemoved: 1,
       strandedJobsStarted: 1,
     });
@@ -188,12 +192,15 @@ describe('retention schedule', () => {
       endReason: 'server_lost',
       endedAt: crashedHostSeenAt,
     });
+    const afterLastBeatRecord = await stored(liveAfterLastBeat);
+    expect(afterLastBeatRecord).toMatchObject({ status: 'ended', endReason: 'server_lost' });
+    expect(afterLastBeatRecord!.endedAt).toEqual(afterLastBeatRecord!.startedAt);
     expect(await stored(liveRunning)).toMatchObject({ status: 'live' });
     expect(
       (
         await harness.mongo
           .collection('live_hosts')
-          .find({ _id: { $in: [crashedHost, runningHost] as never[] } })
+          .find({ _id: { $in: [crashedHost, silentHost, runningHost] as never[] } })
           .toArray()
       ).map((host) => host._id),
     ).toEqual([runningHost]);
