@@ -64,7 +64,10 @@ export class LiveSessionsRepository {
     );
     return sessions.map((session) => {
       const lostAt = session.status === 'live' && session.hostId ? lostSince.get(session.hostId) : undefined;
-      return lostAt ? { ...session, status: 'ended', endedAt: lostAt, endReason: 'server_lost' } : session;
+      if (!lostAt) return session;
+      // Started after its host's last recorded beat (heartbeats were failing): it ended no earlier than it began.
+      const endedAt = lostAt < session.startedAt ? session.startedAt : lostAt;
+      return { ...session, status: 'ended', endedAt, endReason: 'server_lost' };
     });
   }
 

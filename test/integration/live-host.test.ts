@@ -33,6 +33,11 @@ describe('live sessions of a crashed API instance read as ended', () => {
     const lastSeen = new Date(Date.now() - LIVE_HOST_LOST_AFTER_MS - 5_000);
     await connection.collection('live_hosts').insertOne({ _id: staleHost as never, seenAt: lastSeen });
     const stale = await startSession(staleHost);
+    await connection
+      .collection('live_sessions')
+      .updateOne({ _id: stale as never }, { $set: { startedAt: new Date(lastSeen.getTime() - 60_000) } });
+    // Started after its host's last recorded beat: it cannot have ended before it began.
+    const afterLastBeat = await startSession(staleHost);
     const beforeHosts = await startSession(undefined); // stored before sessions named their host
 
     expect(await repository.findForTenant(tenantId, alive)).toMatchObject({ status: 'live' });
@@ -46,16 +51,20 @@ describe('live sessions of a crashed API instance read as ended', () => {
       endReason: 'server_lost',
       endedAt: lastSeen,
     });
+    const afterLastBeatRead = await repository.findForTenant(tenantId, afterLastBeat);
+    expect(afterLastBeatRead).toMatchObject({ status: 'ended', endReason: 'server_lost' });
+    expect(afterLastBeatRead!.endedAt).toEqual(afterLastBeatRead!.startedAt);
     const { sessions } = await repository.listForTenant(tenantId, { limit: 10 });
     expect(Object.fromEntries(sessions.map((s) => [s._id, s.status]))).toEqual({
       [alive]: 'live',
       [neverSeen]: 'ended',
       [stale]: 'ended',
+      [afterLastBeat]: 'ended',
       [beforeHosts]: 'live',
     });
 
     // Only read that way: a host back in touch with the database has its sessions live again.
-    expect(await connection.collection('live_sessions').countDocuments({ status: 'live' })).toBe(4);
+    expect(await connection.collection('live_sessions').countDocuments({ status: 'live' })).toBe(5);
     await repository.heartbeat(staleHost);
     expect(await repository.findForTenant(tenantId, stale)).toMatchObject({ status: 'live' });
 
