@@ -20,9 +20,17 @@ describe('live sessions of a crashed API instance read as ended', () => {
     await connection.close();
   });
 
-  const startSession = async (hostId: string | undefined) =>
-    (await repository.start({ _id: newId('live'), tenantId, userId: 'u', authType: 'api_key', language: 'en', hostId }))
-      ._id;
+  const startSession = async (hostId: string | undefined, tenant = tenantId) =>
+    (
+      await repository.start({
+        _id: newId('live'),
+        tenantId: tenant,
+        userId: 'u',
+        authType: 'api_key',
+        language: 'en',
+        hostId,
+      })
+    )._id;
 
   it("keeps a heartbeating host's session live; a silent or missing host's reads as ended, without writing", async () => {
     const host = new LiveHost(repository);
@@ -76,26 +84,8 @@ describe('live sessions of a crashed API instance read as ended', () => {
   it("records running sessions' audio at each beat, so a crashed session still counts in usage", async () => {
     const usageTenant = `tnt_audio_${newId('t')}`;
     const host = new LiveHost(repository);
-    const running = (
-      await repository.start({
-        _id: newId('live'),
-        tenantId: usageTenant,
-        userId: 'u',
-        authType: 'api_key',
-        language: 'en',
-        hostId: host.id,
-      })
-    )._id;
-    const ended = (
-      await repository.start({
-        _id: newId('live'),
-        tenantId: usageTenant,
-        userId: 'u',
-        authType: 'api_key',
-        language: 'en',
-        hostId: host.id,
-      })
-    )._id;
+    const running = await startSession(host.id, usageTenant);
+    const ended = await startSession(host.id, usageTenant);
     await repository.end(ended, 'stopped', 4);
     let runningSeconds = 12.5;
     host.reportAudioFrom(() => [

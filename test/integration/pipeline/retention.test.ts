@@ -26,21 +26,23 @@ describe('retention schedule', () => {
     await harness?.close();
   });
 
+  /** The record of a job whose source is an upload, as the API stores it. */
+  const uploadJob = (jobId: string, tenantId: string) =>
+    newJobRecord({
+      jobId,
+      tenantId,
+      source: { kind: 'upload', storageKey: jobKeys.source(jobId) },
+      provider: 'openai',
+      fallbackProviders: [],
+      translateTo: [],
+      translationProvider: 'openai',
+      priority: 'normal',
+    });
+
   /** A finished job `ageMs` old, with a source file and a transcript. */
   async function finishedJob(tenantId: string, ageMs: number): Promise<string> {
     const jobId = newId('job');
-    await harness.jobs.create(
-      newJobRecord({
-        jobId,
-        tenantId,
-        source: { kind: 'upload', storageKey: jobKeys.source(jobId) },
-        provider: 'openai',
-        fallbackProviders: [],
-        translateTo: [],
-        translationProvider: 'openai',
-        priority: 'normal',
-      }),
-    );
+    await harness.jobs.create(uploadJob(jobId, tenantId));
     await harness.jobs.update(jobId, { status: 'completed', stage: 'done', finishedAt: new Date(Date.now() - ageMs) });
     await harness.storage.write(jobKeys.source(jobId), Readable.from([Buffer.from('media')]), { maxBytes: 100 });
     await harness.transcripts.save({
@@ -139,16 +141,7 @@ describe('retention schedule', () => {
       maxBytes: 10_000_000,
     });
     await harness.mongo.collection('jobs').insertOne({
-      ...newJobRecord({
-        jobId: stranded,
-        tenantId,
-        source: { kind: 'upload', storageKey: jobKeys.source(stranded) },
-        provider: 'openai',
-        fallbackProviders: [],
-        translateTo: [],
-        translationProvider: 'openai',
-        priority: 'normal',
-      }),
+      ...uploadJob(stranded, tenantId),
       createdAt: new Date(Date.now() - 5 * 60_000),
       updatedAt: new Date(),
     } as never);
@@ -231,16 +224,7 @@ describe('retention schedule', () => {
     const jobIds = Array.from({ length: 620 }, () => newId('job'));
     await harness.mongo.collection('jobs').insertMany(
       jobIds.map((jobId) => ({
-        ...newJobRecord({
-          jobId,
-          tenantId,
-          source: { kind: 'upload', storageKey: jobKeys.source(jobId) },
-          provider: 'openai',
-          fallbackProviders: [],
-          translateTo: [],
-          translationProvider: 'openai',
-          priority: 'normal',
-        }),
+        ...uploadJob(jobId, tenantId),
         status: 'cancelled',
         finishedAt: endedAt,
       })) as never[],
