@@ -16,7 +16,7 @@ export interface LiveSessionDocument {
   startedAt: Date;
   endedAt?: Date;
   endReason?: string;
-  /** Audio relayed to the provider, for usage: recorded at every host heartbeat and when the session ends. */
+  /** Audio relayed to the provider, for usage: recorded when the session ends (or from its host's last beat). */
   audioSeconds?: number;
   /** When the session's final lines were removed, and why: a client's delete, or TRANSCRIPT_RETENTION_DAYS. */
   linesRemovedAt?: Date;
@@ -43,6 +43,8 @@ export type NewCaptionLine = Omit<LiveCaptionLineDocument, '_id'>;
 export interface LiveHostDocument {
   _id: string;
   seenAt: Date;
+  /** Audio seconds each of its running sessions had relayed at `seenAt`, kept for sessions it never ends. */
+  audio?: Record<string, number>;
 }
 
 export const LIVE_SESSION_MODEL = 'LiveSession';
@@ -89,6 +91,6 @@ export const LiveCaptionLineSchema = new Schema<LiveCaptionLineDocument>(
 LiveCaptionLineSchema.index({ sessionId: 1, seq: 1 });
 
 export const LiveHostSchema = new Schema<LiveHostDocument>(
-  { _id: { type: String, required: true }, seenAt: { type: Date, required: true } },
+  { _id: { type: String, required: true }, seenAt: { type: Date, required: true }, audio: Schema.Types.Mixed },
   { collection: 'live_hosts', versionKey: false },
 );

@@ -1,4 +1,4 @@
-import type { Connection, Model } from 'mongoose';
+import type { AnyBulkWriteOperation, Connection, Model } from 'mongoose';
 import {
   LIVE_CAPTION_LINE_MODEL,
   LIVE_HOST_MODEL,
@@ -18,6 +18,8 @@ import { sweepWindowFilter, type SweepPosition } from './sweep-window';
 
 /** How often an API instance refreshes its host record. */
 export const LIVE_HOST_HEARTBEAT_MS = 20_000;
+/** Statements per bulk write (see endAbandoned). */
+const BULK_WRITE_STATEMENTS = 50;
 /** A host this long without a heartbeat is gone (crashed or cut off), and so are its sessions. */
 export const LIVE_HOST_LOST_AFTER_MS = 90_000;
 
@@ -36,8 +38,9 @@ export class LiveSessionsRepository {
     await Promise.all([this.sessions.init(), this.lines.init(), this.hosts.init()]);
   }
 
-  async heartbeat(hostId: string): Promise<void> {
-    await this.hosts.updateOne({ _id: hostId }, { $set: { seenAt: new Date() } }, { upsert: true });
+  /** Marks the host alive and records its running sessions' audio so far, in one write whatever their number. */
+  async heartbeat(hostId: string, audio: Record<string, number> = {}): Promise<void> {
+    await this.hosts.updateOne({ _id: hostId }, { $set: { seenAt: new Date(), audio } }, { upsert: true });
   }
 
   /** A host that shut down cleanly (its sessions ended first). */
@@ -83,24 +86,10 @@ export class LiveSessionsRepository {
   }
 
   /**
-   * The audio each running session has relayed so far, so a session whose instance crashes still counts what
-   * it relayed up to the last report (its end records the final figure).
-   */
-  async recordAudio(progress: { sessionId: string; audioSeconds: number }[]): Promise<void> {
-    if (progress.length === 0) return;
-    await this.sessions.bulkWrite(
-      progress.map(({ sessionId, audioSeconds }) => ({
-        updateOne: { filter: { _id: sessionId, status: 'live' }, update: { $max: { audioSeconds } } },
-      })),
-      { ordered: false },
-    );
-  }
-
-  /**
    * Writes the end of sessions still `live` that started before `startedBefore`, which must be long enough ago
    * that none can still run (LIVE_MAX_SESSION_MINUTES, plus the time a host takes to read as lost): their
-   * instance crashed. Each ends at its host's last heartbeat, or at the latest it could have run without one.
-   * Returns how many it ended, at most `limit`.
+   * instance crashed. Each ends at its host's last heartbeat, or at the latest it could have run without one,
+   * with the audio that heartbeat recorded for it. Returns how many it ended, at most `limit`.
    */
   async endAbandoned(startedBefore: Date, maxSessionMs: number, limit: number): Promise<number> {
     const abandoned = await this.sessions
@@ -109,25 +98,27 @@ export class LiveSessionsRepository {
       .lean();
     if (abandoned.length === 0) return 0;
     const hostIds = [...new Set(abandoned.flatMap((session) => (session.hostId ? [session.hostId] : [])))];
-    const lastSeen = new Map(
-      (await this.hosts.find({ _id: { $in: hostIds } }).lean()).map((host) => [host._id, host.seenAt.getTime()]),
-    );
-    await this.sessions.bulkWrite(
-      abandoned.map((session) => {
-        const started = session.startedAt.getTime();
-        const latestEnd = started + maxSessionMs;
-        const seenAt = session.hostId ? lastSeen.get(session.hostId) : undefined;
-        // A host whose heartbeats failed while it still started sessions was last seen before some of them.
-        const endedAt = new Date(Math.min(Math.max(seenAt ?? latestEnd, started), latestEnd));
-        return {
-          updateOne: {
-            filter: { _id: session._id, status: 'live' },
-            update: { $set: { status: 'ended', endedAt, endReason: 'server_lost' } },
+    const hosts = new Map((await this.hosts.find({ _id: { $in: hostIds } }).lean()).map((host) => [host._id, host]));
+    const ends = abandoned.map((session): AnyBulkWriteOperation<LiveSessionDocument> => {
+      const started = session.startedAt.getTime();
+      const latestEnd = started + maxSessionMs;
+      const host = session.hostId ? hosts.get(session.hostId) : undefined;
+      // A host whose heartbeats failed while it still started sessions was last seen before some of them.
+      const endedAt = new Date(Math.min(Math.max(host?.seenAt.getTime() ?? latestEnd, started), latestEnd));
+      const audioSeconds = host?.audio?.[session._id];
+      return {
+        updateOne: {
+          filter: { _id: session._id, status: 'live' },
+          update: {
+            $set: { status: 'ended', endedAt, endReason: 'server_lost' },
+            ...(audioSeconds === undefined ? {} : { $max: { audioSeconds } }),
           },
-        };
-      }),
-      { ordered: false },
-    );
+        },
+      };
+    });
+    // FerretDB 1.24 never answers an update command of about 100 statements or more (50 is fine).
+    for (let i = 0; i < ends.length; i += BULK_WRITE_STATEMENTS)
+      await this.sessions.bulkWrite(ends.slice(i, i + BULK_WRITE_STATEMENTS), { ordered: false });
     return abandoned.length;
   }
 

@@ -81,35 +81,68 @@ describe('live sessions of a crashed API instance read as ended', () => {
     expect(await connection.collection('live_hosts').countDocuments({ _id: host.id as never })).toBe(0);
   });
 
-  it("records running sessions' audio at each beat, so a crashed session still counts in usage", async () => {
-    const usageTenant = `tnt_audio_${newId('t')}`;
+  it("records running sessions' audio at each beat, in the host record", async () => {
     const host = new LiveHost(repository);
-    const running = await startSession(host.id, usageTenant);
-    const ended = await startSession(host.id, usageTenant);
-    await repository.end(ended, 'stopped', 4);
-    let runningSeconds = 12.5;
-    host.reportAudioFrom(() => [
-      { sessionId: running, audioSeconds: runningSeconds },
-      // An ended session keeps the figure its end recorded.
-      { sessionId: ended, audioSeconds: 99 },
-    ]);
+    const running = await startSession(host.id);
+    host.reportAudioFrom(() => [{ sessionId: running, audioSeconds: 12.5 }]);
     await host.onApplicationBootstrap(); // the first beat
-    await host.onApplicationShutdown();
+    try {
+      expect(await connection.collection('live_hosts').findOne({ _id: host.id as never })).toMatchObject({
+        audio: { [running]: 12.5 },
+      });
+    } finally {
+      await host.onApplicationShutdown();
+    }
+  });
 
-    const session = (id: string) => connection.collection('live_sessions').findOne({ _id: id as never });
-    expect(await session(running)).toMatchObject({ status: 'live', audioSeconds: 12.5 });
-    expect(await session(ended)).toMatchObject({ status: 'ended', audioSeconds: 4 });
-    const day = 24 * 3_600_000;
-    expect(
-      await repository.usageForTenant(usageTenant, new Date(Date.now() - day), new Date(Date.now() + day)),
-    ).toEqual({
-      sessions: 2,
-      audioSeconds: 16.5,
+  it("ends a crashed host's sessions with the audio of its last beat, so they count in usage", async () => {
+    const usageTenant = `tnt_audio_${newId('t')}`;
+    const hour = 3_600_000;
+    const maxSessionMs = 2 * hour;
+    const crashedHost = `host_${newId('t')}`;
+    const startedAt = new Date(Date.now() - 3 * hour);
+    // More than FerretDB answers in one update command (about 100 statements).
+    const abandoned = Array.from({ length: 120 }, (_, i) => ({
+      _id: newId('live'),
+      tenantId: usageTenant,
+      userId: 'u',
+      authType: 'api_key',
+      language: 'en',
+      hostId: crashedHost,
+      status: 'live',
+      startedAt,
+      audioSecondsAtLastBeat: (i + 1) / 10,
+    }));
+    await connection
+      .collection('live_sessions')
+      .insertMany(abandoned.map(({ audioSecondsAtLastBeat: _audio, ...session }) => session) as never[]);
+    const lastBeat = new Date(startedAt.getTime() + 30 * 60_000);
+    await connection.collection('live_hosts').insertOne({
+      _id: crashedHost as never,
+      seenAt: lastBeat,
+      audio: Object.fromEntries(abandoned.map((session) => [session._id, session.audioSecondsAtLastBeat])),
     });
+    const endedNormally = await startSession(crashedHost, usageTenant);
+    await repository.end(endedNormally, 'stopped', 4);
 
-    // Figures only grow: a late report with less audio does not undo a newer one.
-    runningSeconds = 3;
-    await repository.recordAudio([{ sessionId: running, audioSeconds: runningSeconds }]);
-    expect(await session(running)).toMatchObject({ audioSeconds: 12.5 });
+    const settledBefore = new Date(Date.now() - maxSessionMs - LIVE_HOST_LOST_AFTER_MS);
+    expect(await repository.endAbandoned(settledBefore, maxSessionMs, 500)).toBe(120);
+
+    const stored = await connection
+      .collection('live_sessions')
+      .find({ tenantId: usageTenant, _id: { $ne: endedNormally as never } })
+      .toArray();
+    expect(stored).toHaveLength(120);
+    for (const session of stored)
+      expect(session).toMatchObject({
+        status: 'ended',
+        endReason: 'server_lost',
+        endedAt: lastBeat,
+        audioSeconds: abandoned.find((a) => a._id === String(session._id))!.audioSecondsAtLastBeat,
+      });
+    const day = 24 * hour;
+    const usage = await repository.usageForTenant(usageTenant, new Date(Date.now() - day), new Date(Date.now() + day));
+    // 0.1 + 0.2 + … + 12.0 = 726, and the session that ended normally keeps its own 4.
+    expect(usage).toEqual({ sessions: 121, audioSeconds: 730 });
   });
 });

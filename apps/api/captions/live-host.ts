@@ -7,7 +7,7 @@ export type AudioProgress = { sessionId: string; audioSeconds: number }[];
 /**
  * This API instance as the holder of live sessions. Its heartbeat is how readers on any instance tell a
  * session whose instance crashed (never marked ended) from one still streaming; each beat also records the
- * audio its sessions relayed so far, so a crash loses at most one beat's worth of usage.
+ * audio its sessions relayed so far, which the sweep that ends a crashed instance's sessions writes into them.
  */
 @Injectable()
 export class LiveHost implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -37,8 +37,11 @@ export class LiveHost implements OnApplicationBootstrap, OnApplicationShutdown {
   private async beat(): Promise<void> {
     // A missed beat or two is harmless: readers wait LIVE_HOST_LOST_AFTER_MS before calling a host lost, and
     // the next beat records the audio again.
-    await Promise.all([this.sessions.heartbeat(this.id), this.sessions.recordAudio(this.audioProgress())]).catch(
-      (error: unknown) => this.logger.warn({ err: error }, 'live host heartbeat failed'),
+    const audio = Object.fromEntries(
+      this.audioProgress().map(({ sessionId, audioSeconds }) => [sessionId, audioSeconds]),
     );
+    await this.sessions
+      .heartbeat(this.id, audio)
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'live host heartbeat failed'));
   }
 }
