@@ -54,24 +54,23 @@ export class LiveSessionsRepository {
    * the database for a while gets its sessions back as live once it heartbeats again.
    */
   private async withLostHosts(sessions: LiveSessionDocument[]): Promise<LiveSessionDocument[]> {
-    const hostIds = [...new Set(sessions.filter((s) => s.status === 'live' && s.hostId).map((s) => s.hostId!))];
+    const hostIds = sessions.filter((s) => s.status === 'live' && s.hostId).map((s) => s.hostId!);
     if (hostIds.length === 0) return sessions;
-    const now = Date.now();
-    const lostSince = new Map<string, Date>();
-    await Promise.all(
-      hostIds.map(async (hostId) => {
-        const host = await this.hosts.findById(hostId).lean();
-        if (!host || now - host.seenAt.getTime() > LIVE_HOST_LOST_AFTER_MS)
-          lostSince.set(hostId, host?.seenAt ?? new Date(now));
-      }),
-    );
+    const hosts = await this.hostsById(hostIds);
+    const now = new Date();
     return sessions.map((session) => {
-      const lostAt = session.status === 'live' && session.hostId ? lostSince.get(session.hostId) : undefined;
-      if (!lostAt) return session;
-      // Started after its host's last recorded beat (heartbeats were failing): it ended no earlier than it began.
-      const endedAt = lostAt < session.startedAt ? session.startedAt : lostAt;
+      if (session.status !== 'live' || !session.hostId) return session;
+      const host = hosts.get(session.hostId);
+      if (host && now.getTime() - host.seenAt.getTime() <= LIVE_HOST_LOST_AFTER_MS) return session;
+      const endedAt = lostSessionEnd(session.startedAt, host?.seenAt ?? now);
       return { ...session, status: 'ended', endedAt, endReason: 'server_lost' };
     });
+  }
+
+  /** Host records by id, each read by `_id` alone: a point read on every MongoDB-wire server (FerretDB scans `$in`). */
+  private async hostsById(hostIds: string[]): Promise<Map<string, LiveHostDocument>> {
+    const hosts = await Promise.all([...new Set(hostIds)].map((hostId) => this.hosts.findById(hostId).lean()));
+    return new Map(hosts.flatMap((host) => (host ? [[host._id, host] as const] : [])));
   }
 
   async start(session: Omit<LiveSessionDocument, 'status' | 'startedAt'>): Promise<LiveSessionDocument> {
@@ -97,14 +96,11 @@ export class LiveSessionsRepository {
       .limit(limit)
       .lean();
     if (abandoned.length === 0) return 0;
-    const hostIds = [...new Set(abandoned.flatMap((session) => (session.hostId ? [session.hostId] : [])))];
-    const hosts = new Map((await this.hosts.find({ _id: { $in: hostIds } }).lean()).map((host) => [host._id, host]));
+    const hosts = await this.hostsById(abandoned.flatMap((session) => (session.hostId ? [session.hostId] : [])));
     const ends = abandoned.map((session): AnyBulkWriteOperation<LiveSessionDocument> => {
-      const started = session.startedAt.getTime();
-      const latestEnd = started + maxSessionMs;
       const host = session.hostId ? hosts.get(session.hostId) : undefined;
-      // A host whose heartbeats failed while it still started sessions was last seen before some of them.
-      const endedAt = new Date(Math.min(Math.max(host?.seenAt.getTime() ?? latestEnd, started), latestEnd));
+      // Without a host record, as late as it could have run.
+      const endedAt = lostSessionEnd(session.startedAt, host?.seenAt, maxSessionMs);
       const audioSeconds = host?.audio?.[session._id];
       return {
         updateOne: {
@@ -123,8 +119,8 @@ export class LiveSessionsRepository {
   }
 
   /** Host records silent since before `seenBefore`; run after endAbandoned, so none has a session left to date. */
-  async removeHostsSilentSince(seenBefore: Date): Promise<number> {
-    return (await this.hosts.deleteMany({ seenAt: { $lt: seenBefore } })).deletedCount;
+  async removeHostsSilentSince(seenBefore: Date): Promise<void> {
+    await this.hosts.deleteMany({ seenAt: { $lt: seenBefore } });
   }
 
   /** Sessions started in [from, to) and the audio they relayed, for the usage report. */
@@ -201,4 +197,15 @@ export class LiveSessionsRepository {
     const newest = await this.lines.find({ sessionId }).sort({ seq: -1 }).limit(limit).lean();
     return newest.reverse();
   }
+}
+
+/**
+ * When a session of a lost host ended: at the host's last heartbeat, but not before the session started (a host
+ * whose heartbeats were failing could still start sessions) nor after it could have run (`maxSessionMs`).
+ * Without a heartbeat, as late as it could have run.
+ */
+function lostSessionEnd(startedAt: Date, lastBeat: Date | undefined, maxSessionMs = Infinity): Date {
+  const started = startedAt.getTime();
+  const latest = started + maxSessionMs;
+  return new Date(Math.min(Math.max(lastBeat?.getTime() ?? latest, started), latest));
 }

@@ -84,7 +84,7 @@ describe('live sessions of a crashed API instance read as ended', () => {
   it("records running sessions' audio at each beat, in the host record", async () => {
     const host = new LiveHost(repository);
     const running = await startSession(host.id);
-    host.reportAudioFrom(() => [{ sessionId: running, audioSeconds: 12.5 }]);
+    host.reportAudioFrom(() => ({ [running]: 12.5 }));
     await host.onApplicationBootstrap(); // the first beat
     try {
       expect(await connection.collection('live_hosts').findOne({ _id: host.id as never })).toMatchObject({

@@ -2,7 +2,8 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { newId } from '../../../libs/db/ids';
 import { LIVE_HOST_HEARTBEAT_MS, LiveSessionsRepository } from '../../../libs/db/live-sessions.repository';
 
-export type AudioProgress = { sessionId: string; audioSeconds: number }[];
+/** Audio seconds relayed so far, by session id. */
+export type AudioProgress = Record<string, number>;
 
 /**
  * This API instance as the holder of live sessions. Its heartbeat is how readers on any instance tell a
@@ -14,7 +15,7 @@ export class LiveHost implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly id = newId('host');
   private readonly logger = new Logger(LiveHost.name);
   private timer?: NodeJS.Timeout;
-  private audioProgress: () => AudioProgress = () => [];
+  private audioProgress: () => AudioProgress = () => ({});
 
   constructor(private readonly sessions: LiveSessionsRepository) {}
 
@@ -37,11 +38,8 @@ export class LiveHost implements OnApplicationBootstrap, OnApplicationShutdown {
   private async beat(): Promise<void> {
     // A missed beat or two is harmless: readers wait LIVE_HOST_LOST_AFTER_MS before calling a host lost, and
     // the next beat records the audio again.
-    const audio = Object.fromEntries(
-      this.audioProgress().map(({ sessionId, audioSeconds }) => [sessionId, audioSeconds]),
-    );
     await this.sessions
-      .heartbeat(this.id, audio)
+      .heartbeat(this.id, this.audioProgress())
       .catch((error: unknown) => this.logger.warn({ err: error }, 'live host heartbeat failed'));
   }
 }

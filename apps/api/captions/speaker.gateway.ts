@@ -56,7 +56,7 @@ export class SpeakerGateway implements OnGatewayConnection, OnGatewayDisconnect,
   ) {
     this.lines = new CaptionLineWriter(sessions, this.logger);
     host.reportAudioFrom(() =>
-      [...this.liveSessions].map((session) => ({ sessionId: session.id, audioSeconds: session.audioSeconds })),
+      Object.fromEntries([...this.liveSessions].map((session) => [session.id, session.audioSeconds])),
     );
   }
 
