@@ -306,6 +306,22 @@ describe('live captions over socket.io', () => {
       status: 'ended',
       end_reason: 'server_lost',
     });
+    // Over, so its lines can be deleted; and so can a hostless one (stored before sessions named their
+    // instance) that started longer ago than a session may last (LIVE_MAX_SESSION_MINUTES, 120).
+    const hostless = newId('live');
+    await api.mongo.collection('live_sessions').insertOne({
+      _id: hostless as never,
+      tenantId,
+      userId: 'u',
+      authType: 'api_key',
+      language: 'en',
+      status: 'live',
+      startedAt: new Date(Date.now() - 121 * 60_000),
+    });
+    for (const id of [sessionId, hostless]) {
+      const deleted = await api.call(`/v1/live-sessions/${id}`, { key, method: 'DELETE' });
+      expect({ id, status: deleted.status }).toEqual({ id, status: 200 });
+    }
   });
 
   it("does not let a viewer watch another tenant's session", async () => {
