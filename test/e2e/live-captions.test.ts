@@ -287,17 +287,21 @@ describe('live captions over socket.io', () => {
   });
 
   it('a session whose API instance died reads as ended (server_lost), to viewers and in the API', async () => {
-    const sessionId = newId('live');
-    await api.mongo.collection('live_sessions').insertOne({
-      _id: sessionId as never,
-      tenantId,
-      userId: 'u',
-      authType: 'api_key',
-      language: 'en',
-      hostId: 'host_crashed_long_ago',
-      status: 'live',
-      startedAt: new Date(),
-    });
+    // A session record as an API instance leaves it when it dies mid-session.
+    const storeLiveSession = async (fields: { hostId?: string; startedAt: Date }) => {
+      const id = newId('live');
+      await api.mongo.collection('live_sessions').insertOne({
+        _id: id as never,
+        tenantId,
+        userId: 'u',
+        authType: 'api_key',
+        language: 'en',
+        status: 'live',
+        ...fields,
+      });
+      return id;
+    };
+    const sessionId = await storeLiveSession({ hostId: 'host_crashed_long_ago', startedAt: new Date() });
     const watcher = viewer(key);
     watcher.socket.emit('watch', { session_id: sessionId });
     expect(await watcher.waitFor('watching')).toMatchObject({ status: 'ended' });
@@ -308,16 +312,7 @@ describe('live captions over socket.io', () => {
     });
     // Over, so its lines can be deleted; and so can a hostless one (stored before sessions named their
     // instance) that started longer ago than a session may last (LIVE_MAX_SESSION_MINUTES, 120).
-    const hostless = newId('live');
-    await api.mongo.collection('live_sessions').insertOne({
-      _id: hostless as never,
-      tenantId,
-      userId: 'u',
-      authType: 'api_key',
-      language: 'en',
-      status: 'live',
-      startedAt: new Date(Date.now() - 121 * 60_000),
-    });
+    const hostless = await storeLiveSession({ startedAt: new Date(Date.now() - 121 * 60_000) });
     for (const id of [sessionId, hostless]) {
       const deleted = await api.call(`/v1/live-sessions/${id}`, { key, method: 'DELETE' });
       expect({ id, status: deleted.status }).toEqual({ id, status: 200 });
