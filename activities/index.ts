@@ -1,4 +1,5 @@
 import type { ActivityDeps } from './activity-deps';
+import { createCombinedStepActivities } from './combined-steps.activity';
 import { createDownloadActivities } from './download.activity';
 import { createJobRecordActivities } from './job-record.activity';
 import { createMediaActivities } from './media.activity';
@@ -11,6 +12,12 @@ import { createWebhookActivities } from './webhook.activity';
 import { createWorkerInfoActivities } from './worker-info.activity';
 
 export type { ActivityDeps } from './activity-deps';
+export type {
+  DownloadAndPrepareInput,
+  DownloadedAndPrepared,
+  MergeAndStoreInput,
+  MergedAndStored,
+} from './combined-steps.activity';
 export type { DownloadedSource, DownloadSourceInput } from './download.activity';
 export type { JobRecordPatch, RecordJobInput } from './job-record.activity';
 export type { AudioChunk, PreparedChunks, PrepareChunksInput, ProbeSourceInput } from './media.activity';
@@ -32,6 +39,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createMergeActivities(deps),
     ...createTranslateActivities(deps),
     ...createStoreActivities(deps),
+    ...createCombinedStepActivities(deps),
     ...createWebhookActivities(deps),
     ...createRetentionActivities(deps),
   };

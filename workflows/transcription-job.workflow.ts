@@ -13,7 +13,17 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import type { Activities, AudioChunk, DeliverWebhookInput, TranscribedChunk, WebhookEventType } from '../activities';
+import type {
+  Activities,
+  AudioChunk,
+  DeliverWebhookInput,
+  DownloadedSource,
+  MergedTranscript,
+  PreparedChunks,
+  StoredJobResults,
+  TranscribedChunk,
+  WebhookEventType,
+} from '../activities';
 import type {
   JobProgress,
   JobStage,
@@ -22,7 +32,7 @@ import type {
   TranscriptionJobInput,
   TranscriptionJobResult,
 } from '../libs/contracts/job';
-import { PIPELINE } from '../libs/contracts/pipeline';
+import { PIPELINE, translationTargets } from '../libs/contracts/pipeline';
 import { SEARCH_ATTRIBUTES } from '../libs/contracts/temporal';
 import {
   MEDIA_WORK,
@@ -46,6 +56,13 @@ import { nowIso, nowMs } from './workflow-clock';
  * attempt themselves and upsert once.
  */
 const FEWER_TASKS_PATCH = 'fewer-tasks-per-job';
+
+/**
+ * Jobs started before this patch download and chunk in two activities, and merge and store in two. Newer jobs
+ * chunk a small download in the download's activity, and store in the merge's activity when nothing is left
+ * to translate: two workflow tasks and two activity tasks less for a short job.
+ */
+const COMBINED_STEPS_PATCH = 'combined-steps';
 
 const io = proxyActivities<Activities>(SHORT_IO);
 const localIo = proxyLocalActivities<Activities>(SHORT_IO_LOCAL);
@@ -98,17 +115,34 @@ export async function transcriptionJob(input: TranscriptionJobInput): Promise<Tr
     upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.status, value: status }, ...alongside]);
   };
 
-  async function stage<T>(name: JobStage, work: () => Promise<T>): Promise<T> {
+  /**
+   * Runs one stage. A combined activity's stage names its later steps' own times (`laterSteps`); the stage's
+   * first step keeps the rest, the queue wait included, as it would as a step of its own.
+   */
+  async function stage<T>(
+    name: JobStage,
+    work: () => Promise<T>,
+    laterSteps?: (result: T) => Partial<Record<JobStage, number>>,
+  ): Promise<T> {
     progress.stage = name;
     progress.percent = STAGE_PERCENT[name];
     recordProgress();
     recorder.send();
     const stageStarted = nowMs();
+    let later: Partial<Record<JobStage, number>> = {};
     try {
-      return await work();
+      const result = await work();
+      later = laterSteps?.(result) ?? {};
+      return result;
     } finally {
-      timings[name] = nowMs() - stageStarted;
-      recorder.record({ timings: { [name]: timings[name] } });
+      const spent: Record<string, number> = { [name]: nowMs() - stageStarted };
+      for (const [step, ms] of Object.entries(later)) {
+        if (step === name || ms === undefined) continue;
+        spent[step] = ms;
+        spent[name]! -= ms;
+      }
+      Object.assign(timings, spent);
+      recorder.record({ timings: spent });
     }
   }
 
@@ -197,10 +231,27 @@ export async function transcriptionJob(input: TranscriptionJobInput): Promise<Tr
   setStatus('processing');
   recorder.record({ status: 'processing', startedAt: nowIso() });
   try {
+    const chunkPlan = {
+      jobId,
+      parallelism: PIPELINE.parallelChunks,
+      maxChunkS: PIPELINE.maxChunkS,
+      minChunkS: PIPELINE.minChunkS,
+    };
     let storageKey: string;
+    let prepared: PreparedChunks | undefined;
     if (input.source.kind === 'url') {
       const url = input.source.url;
-      const downloaded = await stage('downloading', () => media.downloadSource({ jobId, url }));
+      let downloaded: DownloadedSource;
+      if (patched(COMBINED_STEPS_PATCH)) {
+        const combined = await stage(
+          'downloading',
+          () => media.downloadAndPrepare({ ...chunkPlan, url, prepareUpToBytes: PIPELINE.prepareWithDownloadMaxBytes }),
+          (result) => result.stepMs,
+        );
+        ({ download: downloaded, prepared } = combined);
+      } else {
+        downloaded = await stage('downloading', () => media.downloadSource({ jobId, url }));
+      }
       storageKey = downloaded.storageKey;
       recorder.record({
         source: { kind: 'url', url, storageKey, bytes: downloaded.bytes, contentType: downloaded.contentType },
@@ -209,30 +260,28 @@ export async function transcriptionJob(input: TranscriptionJobInput): Promise<Tr
       storageKey = input.source.storageKey;
     }
     if (!patched(FEWER_TASKS_PATCH)) await stage('probing', () => media.probeSource({ jobId, storageKey }));
-    const prepared = await stage('chunking', () =>
-      media.prepareChunks({
-        jobId,
-        storageKey,
-        parallelism: PIPELINE.parallelChunks,
-        maxChunkS: PIPELINE.maxChunkS,
-        minChunkS: PIPELINE.minChunkS,
-      }),
-    );
+    prepared ??= await stage('chunking', () => media.prepareChunks({ ...chunkPlan, storageKey }));
     progress.chunksTotal = prepared.chunks.length;
     recorder.record({ durationS: prepared.durationS });
 
     await stage('transcribing', () => transcribeAll(prepared.chunks));
-    const merged = await stage('merging', () =>
-      transcriptWork.mergeTranscript({
-        jobId,
-        tenantId: input.tenantId,
-        chunkCount: prepared.chunks.length,
-        language: input.language,
-      }),
-    );
+    const chunkCount = prepared.chunks.length;
+    const mergeInput = { jobId, tenantId: input.tenantId, chunkCount, language: input.language };
+    let merged: MergedTranscript;
+    let stored: StoredJobResults | undefined;
+    if (patched(COMBINED_STEPS_PATCH)) {
+      const combined = await stage(
+        'merging',
+        () => transcriptWork.mergeAndStore({ ...mergeInput, translateTo: input.translateTo }),
+        (result) => result.stepMs,
+      );
+      ({ merged, stored } = combined);
+    } else {
+      merged = await stage('merging', () => transcriptWork.mergeTranscript(mergeInput));
+    }
     recorder.record({ detectedLanguage: merged.language });
 
-    const targets = input.translateTo.filter((language) => language !== merged.language);
+    const targets = translationTargets(input.translateTo, merged.language);
     if (targets.length > 0 || !patched(FEWER_TASKS_PATCH)) {
       await stage('translating', () =>
         Promise.all(
@@ -248,12 +297,8 @@ export async function transcriptionJob(input: TranscriptionJobInput): Promise<Tr
         ),
       );
     }
-    const stored = await stage('storing', () =>
-      transcriptWork.storeJobResults({
-        jobId,
-        languages: [merged.language, ...targets],
-        chunkCount: prepared.chunks.length,
-      }),
+    stored ??= await stage('storing', () =>
+      transcriptWork.storeJobResults({ jobId, languages: [merged.language, ...targets], chunkCount }),
     );
 
     progress.stage = 'done';
@@ -286,7 +331,7 @@ export async function transcriptionJob(input: TranscriptionJobInput): Promise<Tr
       status: 'completed',
       durationS: merged.durationS,
       language: merged.language,
-      chunks: prepared.chunks.length,
+      chunks: chunkCount,
       providersUsed: stored.providersUsed,
       translations: targets,
     };

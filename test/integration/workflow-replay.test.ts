@@ -13,10 +13,12 @@ describe('workflow replay', () => {
   // Each older generation ran before a patch, and jobs like them may still be running when a new worker takes
   // over: `*.job-record-activity.json` before 'job-record-local-activity' (the job record moved to local
   // activities), `*.probe-activity.json` before 'fewer-tasks-per-job' (probe folded into chunking, first webhook
-  // attempt made by the job). Today's histories carry every patch marker.
+  // attempt made by the job), `*.before-combined-steps.json` before 'combined-steps' (download and chunking, merging
+  // and storing in one activity each). Today's histories carry every patch marker.
   const outcomes = ['completed', 'cancelled', 'failed-provider-auth', 'provider-fallback'];
   const generations: { suffix: string; markers: string[] }[] = [
-    { suffix: '', markers: ['job-record-local-activity', 'fewer-tasks-per-job'] },
+    { suffix: '', markers: ['job-record-local-activity', 'fewer-tasks-per-job', 'combined-steps'] },
+    { suffix: '.before-combined-steps', markers: ['job-record-local-activity', 'fewer-tasks-per-job'] },
     { suffix: '.probe-activity', markers: ['job-record-local-activity'] },
     { suffix: '.job-record-activity', markers: [] },
   ];

@@ -1,7 +1,12 @@
-import { existsSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { parse as parseVtt } from 'node-webvtt';
 import { Webhook } from 'standardwebhooks';
 import { parseSync as parseSubtitles } from 'subtitle';
+import { PIPELINE } from '../../../libs/contracts/pipeline';
 import { SEARCH_ATTRIBUTES } from '../../../libs/contracts/temporal';
 import { jobKeys } from '../../../libs/storage/local-storage';
 import { CUE_LIMITS } from '../../../libs/transcripts/cues';
@@ -11,6 +16,7 @@ import { markersIn, recordHistoryIfAsked } from '../../support/histories';
 import { startFileServer, type FileServer } from '../../support/file-server';
 import { startPipelineHarness, type PipelineHarness } from '../../support/pipeline-harness';
 import { freePort } from '../../support/test-env';
+import type { temporal } from '@temporalio/proto';
 import { waitUntil } from '../../support/wait-until';
 import { startWebhookReceiver, type WebhookReceiver } from '../../support/webhook-receiver';
 
@@ -25,16 +31,30 @@ function expectCueRules(cues: { start: number; end: number; text: string }[]) {
   }
 }
 
+const run = promisify(execFile);
+
+const scheduledActivities = (events: temporal.api.history.v1.IHistoryEvent[]) =>
+  events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+
 describe('transcriptionJob: happy path', () => {
   let harness: PipelineHarness;
   let files: FileServer;
   let receiver: WebhookReceiver;
   let metricsPort: number;
+  let largeWav: string;
 
   beforeAll(async () => {
     metricsPort = await freePort();
     harness = await startPipelineHarness({ WORKER_METRICS_PORT: String(metricsPort) });
-    files = await startFileServer({ '/talk.mp3': { file: await speechRecording(180) } });
+    // 48 kHz stereo PCM: 200 s is above the size up to which a download is chunked in the same activity.
+    largeWav = join(mkdtempSync(join(tmpdir(), 'voxflow-happy-')), 'large.wav');
+    await run('ffmpeg', ['-v', 'error', '-i', await speechRecording(200, 'wav'), '-ar', '48000', '-ac', '2', largeWav]);
+    files = await startFileServer({
+      '/talk.mp3': { file: await speechRecording(180) },
+      '/short.mp3': { file: await speechRecording(20) },
+      '/large.wav': { file: largeWav },
+    });
+    expect(statSync(largeWav).size).toBeGreaterThan(PIPELINE.prepareWithDownloadMaxBytes);
     receiver = await startWebhookReceiver([200]);
   });
 
@@ -128,9 +148,15 @@ describe('transcriptionJob: happy path', () => {
     // chunking validates the media.
     await harness.client.workflow.getHandle(jobId).result();
     const { events } = await harness.client.workflow.getHandle(jobId).fetchHistory();
-    const activityTypes = events!.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
-    expect(activityTypes).toEqual(expect.arrayContaining(['downloadSource', 'prepareChunks', 'transcribeChunk']));
-    expect(activityTypes).not.toContain('probeSource');
+    // A small download is chunked by its own activity; with translations due, merging and storing stay apart.
+    expect(scheduledActivities(events!)).toEqual([
+      'downloadAndPrepare',
+      ...Array<string>(job.progress.chunksTotal).fill('transcribeChunk'),
+      'mergeAndStore',
+      'translateTranscript',
+      'translateTranscript',
+      'storeJobResults',
+    ]);
     expect(events!.filter((e) => e.startChildWorkflowExecutionInitiatedEventAttributes)).toEqual([]);
     // The job record is written once per stage (six, translating included), per finished chunk but the last
     // (it goes with merging) and once at the end, whatever else each stage records.
@@ -161,5 +187,48 @@ describe('transcriptionJob: happy path', () => {
       status: 'ok',
       worker: 'running',
     });
+  });
+
+  it('runs a short job without translations in three activities and four workflow tasks', async () => {
+    const { tenantId } = await harness.createTenant();
+    // The recording is English: asking for English asks for no translation.
+    const jobId = await harness.submit({
+      tenantId,
+      source: { kind: 'url', url: files.url('/short.mp3') },
+      translateTo: ['en'],
+    });
+    const job = await harness.waitForJob(jobId);
+    expect(job).toMatchObject({ status: 'completed', detectedLanguage: 'en', progress: { chunksTotal: 1 } });
+    expect(job.usage).toEqual([{ provider: 'openai', audioSeconds: expect.closeTo(20, 0), requests: 1 }]);
+    expect(await harness.transcripts.load(jobId, 'en')).toMatchObject({ language: 'en' });
+    expect(existsSync(harness.storage.path(jobKeys.work(jobId)))).toBe(false);
+    // Every step still reports its own time, measured inside the combined activities.
+    for (const step of ['downloading', 'chunking', 'transcribing', 'merging', 'storing', 'total']) {
+      expect(job.timings[step as keyof typeof job.timings]).toEqual(expect.any(Number));
+    }
+    expect(job.timings).not.toHaveProperty('translating');
+
+    const { events } = await harness.client.workflow.getHandle(jobId).fetchHistory();
+    expect(scheduledActivities(events!)).toEqual(['downloadAndPrepare', 'transcribeChunk', 'mergeAndStore']);
+    // The start, then one per activity (six before the steps were combined).
+    expect(events!.filter((e) => e.workflowTaskCompletedEventAttributes)).toHaveLength(4);
+  });
+
+  it('chunks a download above the combined-step size in an activity of its own', async () => {
+    const { tenantId } = await harness.createTenant();
+    const jobId = await harness.submit({ tenantId, source: { kind: 'url', url: files.url('/large.wav') } });
+    const job = await harness.waitForJob(jobId);
+    expect(job).toMatchObject({ status: 'completed', source: { bytes: statSync(largeWav).size } });
+    expect(job.durationS).toBeCloseTo(200, 0);
+    const { events } = await harness.client.workflow.getHandle(jobId).fetchHistory();
+    expect(scheduledActivities(events!)).toEqual([
+      'downloadAndPrepare',
+      'prepareChunks',
+      ...Array<string>(job.progress.chunksTotal).fill('transcribeChunk'),
+      'mergeAndStore',
+    ]);
+    for (const step of ['downloading', 'chunking', 'merging', 'storing']) {
+      expect(job.timings[step as keyof typeof job.timings]).toEqual(expect.any(Number));
+    }
   });
 });
