@@ -3,8 +3,10 @@ import { translationTargets } from '../libs/contracts/pipeline';
 import type { ActivityDeps } from './activity-deps';
 import { createDownloadActivities, type DownloadedSource } from './download.activity';
 import { createMediaActivities, type PreparedChunks, type PrepareChunksInput } from './media.activity';
-import { createMergeActivities, type MergedTranscript, type MergeTranscriptInput } from './merge.activity';
-import { createStoreActivities, type StoredJobResults } from './store.activity';
+import { jobKeys } from '../libs/storage/local-storage';
+import { keepHeartbeating } from './heartbeat';
+import { createTranscriptMerger, type MergedTranscript, type MergeTranscriptInput } from './merge.activity';
+import { usageOf, type StoredJobResults } from './store.activity';
 
 export interface DownloadAndPrepareInput extends Omit<PrepareChunksInput, 'storageKey'> {
   url: string;
@@ -41,8 +43,7 @@ export interface MergedAndStored {
 export function createCombinedStepActivities(deps: ActivityDeps) {
   const download = createDownloadActivities(deps);
   const media = createMediaActivities(deps);
-  const merge = createMergeActivities(deps);
-  const store = createStoreActivities(deps);
+  const merge = createTranscriptMerger(deps);
   return {
     async downloadAndPrepare({
       url,
@@ -61,19 +62,22 @@ export function createCombinedStepActivities(deps: ActivityDeps) {
       };
     },
 
+    /** Storing reads nothing again: usage comes from the chunks the merge read, which just saved the original. */
     async mergeAndStore({ translateTo, ...input }: MergeAndStoreInput): Promise<MergedAndStored> {
-      const started = Date.now();
-      const merged = await merge.mergeTranscript(input);
-      const mergedAt = Date.now();
-      if (translationTargets(translateTo, merged.language).length > 0) {
-        return { merged, stepMs: { merging: mergedAt - started } };
+      const stopHeartbeat = keepHeartbeating();
+      try {
+        const started = Date.now();
+        const { merged, chunks } = await merge(input);
+        const mergedAt = Date.now();
+        if (translationTargets(translateTo, merged.language).length > 0) {
+          return { merged, stepMs: { merging: mergedAt - started } };
+        }
+        const stored = usageOf(chunks);
+        await deps.storage.remove(jobKeys.work(input.jobId));
+        return { merged, stored, stepMs: { merging: mergedAt - started, storing: Date.now() - mergedAt } };
+      } finally {
+        stopHeartbeat();
       }
-      const stored = await store.storeJobResults({
-        jobId: input.jobId,
-        languages: [merged.language],
-        chunkCount: input.chunkCount,
-      });
-      return { merged, stored, stepMs: { merging: mergedAt - started, storing: Date.now() - mergedAt } };
     },
   };
 }

@@ -62,29 +62,36 @@ export function mergeChunks(chunks: readonly JobChunkDocument[]): {
   return { segments, words };
 }
 
-export function createMergeActivities({
-  chunks,
-  transcripts,
-  storage,
-}: Pick<ActivityDeps, 'chunks' | 'transcripts' | 'storage'>) {
-  const store = new TranscriptStore(transcripts, storage);
+export function createMergeActivities(deps: Pick<ActivityDeps, 'chunks' | 'transcripts' | 'storage'>) {
+  const merge = createTranscriptMerger(deps);
   return {
-    async mergeTranscript({ jobId, tenantId, chunkCount, language }: MergeTranscriptInput): Promise<MergedTranscript> {
+    async mergeTranscript(input: MergeTranscriptInput): Promise<MergedTranscript> {
       const stopHeartbeat = keepHeartbeating();
       try {
-        return await merge(jobId, tenantId, chunkCount, language);
+        return (await merge(input)).merged;
       } finally {
         stopHeartbeat();
       }
     },
   };
+}
 
-  async function merge(
-    jobId: string,
-    tenantId: string,
-    chunkCount: number,
-    language?: string,
-  ): Promise<MergedTranscript> {
+/**
+ * Reads a job's chunk transcripts and saves the merged original. Returns the chunk records too, for a caller
+ * that needs them next (storing sums usage from them).
+ */
+export function createTranscriptMerger({
+  chunks,
+  transcripts,
+  storage,
+}: Pick<ActivityDeps, 'chunks' | 'transcripts' | 'storage'>) {
+  const store = new TranscriptStore(transcripts, storage);
+  return async function merge({
+    jobId,
+    tenantId,
+    chunkCount,
+    language,
+  }: MergeTranscriptInput): Promise<{ merged: MergedTranscript; chunks: JobChunkDocument[] }> {
     const stored = await chunks.listForJob(jobId, chunkCount);
     const missing = Array.from({ length: chunkCount }, (_, i) => i).filter((i) => stored[i]?.index !== i);
     if (missing.length > 0 || stored.length !== chunkCount) {
@@ -108,12 +115,15 @@ export function createMergeActivities({
       simulated,
     });
     return {
-      language: resolvedLanguage,
-      durationS,
-      segments: segments.length,
-      words: words.length,
-      providers,
-      simulated,
+      merged: {
+        language: resolvedLanguage,
+        durationS,
+        segments: segments.length,
+        words: words.length,
+        providers,
+        simulated,
+      },
+      chunks: stored,
     };
-  }
+  };
 }

@@ -1,4 +1,5 @@
 import { JOB_ERROR_CODES, type SttProviderName } from '../libs/contracts/job';
+import type { JobChunkDocument } from '../libs/db/job-chunk.schema';
 import type { ProviderUsage } from '../libs/db/job.schema';
 import { jobKeys } from '../libs/storage/local-storage';
 import type { ActivityDeps } from './activity-deps';
@@ -43,19 +44,27 @@ export function createStoreActivities({
     const missing = languages.filter((_, i) => !stored[i]);
     if (missing.length > 0) throw permanent(JOB_ERROR_CODES.internal, `transcripts missing for ${missing.join(', ')}`);
 
-    const usage = new Map<string, ProviderUsage>();
-    const providersUsed: SttProviderName[] = [];
-    let simulated = false;
-    for (const chunk of await chunks.listForJob(jobId, chunkCount)) {
-      const entry = usage.get(chunk.provider) ?? { provider: chunk.provider, audioSeconds: 0, requests: 0 };
-      entry.audioSeconds = Math.round((entry.audioSeconds + chunk.durationS) * 1000) / 1000;
-      entry.requests++;
-      usage.set(chunk.provider, entry);
-      if (!providersUsed.includes(chunk.provider as SttProviderName))
-        providersUsed.push(chunk.provider as SttProviderName);
-      simulated ||= chunk.simulated;
-    }
+    const results = usageOf(await chunks.listForJob(jobId, chunkCount));
     await storage.remove(jobKeys.work(jobId));
-    return { usage: [...usage.values()], providersUsed, simulated };
+    return results;
   }
+}
+
+/** What the job's chunk transcriptions used, per provider, from the chunk records. */
+export function usageOf(
+  chunks: readonly Pick<JobChunkDocument, 'provider' | 'durationS' | 'simulated'>[],
+): StoredJobResults {
+  const usage = new Map<string, ProviderUsage>();
+  const providersUsed: SttProviderName[] = [];
+  let simulated = false;
+  for (const chunk of chunks) {
+    const entry = usage.get(chunk.provider) ?? { provider: chunk.provider, audioSeconds: 0, requests: 0 };
+    entry.audioSeconds = Math.round((entry.audioSeconds + chunk.durationS) * 1000) / 1000;
+    entry.requests++;
+    usage.set(chunk.provider, entry);
+    if (!providersUsed.includes(chunk.provider as SttProviderName))
+      providersUsed.push(chunk.provider as SttProviderName);
+    simulated ||= chunk.simulated;
+  }
+  return { usage: [...usage.values()], providersUsed, simulated };
 }
