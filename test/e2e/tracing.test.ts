@@ -56,7 +56,7 @@ describe('OpenTelemetry tracing (production build, API and worker processes)', (
       () =>
         inTrace().some((s) => s.name === 'RunWorkflow:transcriptionJob') &&
         inTrace().some((s) => s.name === 'RunActivity:transcribeChunk') &&
-        inTrace().some((s) => s.name === 'RunActivity:storeJobResults'),
+        inTrace().some((s) => s.name === 'RunActivity:mergeAndStore'),
       15_000,
     );
     const workflowSpan = inTrace().find((s) => s.name === 'RunWorkflow:transcriptionJob')!;
