@@ -14,6 +14,7 @@ import {
 } from './live-session.schema';
 import { modelOn } from './model-on';
 import { isDuplicateKeyError } from './mongo-errors';
+import { dropRetiredIndexes } from './retired-indexes';
 import { sweepWindowFilter, type SweepPosition } from './sweep-window';
 
 /** How often an API instance refreshes its host record. */
@@ -22,6 +23,8 @@ export const LIVE_HOST_HEARTBEAT_MS = 20_000;
 const BULK_WRITE_STATEMENTS = 50;
 /** A host this long without a heartbeat is gone (crashed or cut off), and so are its sessions. */
 export const LIVE_HOST_LOST_AFTER_MS = 90_000;
+/** Session indexes of earlier versions: by tenant and start time (the list now pages by id), by start alone. */
+export const RETIRED_SESSION_INDEXES = ['tenantId_1_startedAt_-1', 'startedAt_1'] as const;
 
 export class LiveSessionsRepository {
   private readonly sessions: Model<LiveSessionDocument>;
@@ -36,6 +39,7 @@ export class LiveSessionsRepository {
 
   async init(): Promise<void> {
     await Promise.all([this.sessions.init(), this.lines.init(), this.hosts.init()]);
+    await dropRetiredIndexes(this.sessions.collection, RETIRED_SESSION_INDEXES);
   }
 
   /** Marks the host alive and records its running sessions' audio so far, in one write whatever their number. */
