@@ -128,12 +128,27 @@ export class LiveSessionsRepository {
   }
 
   /** Sessions started in [from, to) and the audio they relayed, for the usage report. */
+  /**
+   * Sessions started in [from, to) and the audio they relayed: what an ended session stored, and for one still
+   * `live` (running, or of a crashed instance retention has not ended yet) what its host's last heartbeat
+   * recorded, at most 20 s old.
+   */
   async usageForTenant(tenantId: string, from: Date, to: Date): Promise<{ sessions: number; audioSeconds: number }> {
-    const [row] = await this.sessions.aggregate<{ sessions: number; audioSeconds: number }>([
-      { $match: { tenantId, startedAt: { $gte: from, $lt: to } } },
-      { $group: { _id: null, sessions: { $sum: 1 }, audioSeconds: { $sum: '$audioSeconds' } } },
+    const inRange = { tenantId, startedAt: { $gte: from, $lt: to } };
+    const [[row], live] = await Promise.all([
+      this.sessions.aggregate<{ sessions: number; audioSeconds: number }>([
+        { $match: inRange },
+        { $group: { _id: null, sessions: { $sum: 1 }, audioSeconds: { $sum: '$audioSeconds' } } },
+      ]),
+      this.sessions.find({ ...inRange, status: 'live' }, { hostId: 1 }).lean(),
     ]);
-    return { sessions: row?.sessions ?? 0, audioSeconds: Math.round((row?.audioSeconds ?? 0) * 1000) / 1000 };
+    const hosts = await this.hostsById(live.flatMap((session) => (session.hostId ? [session.hostId] : [])));
+    const liveAudio = live.reduce(
+      (sum, session) => sum + ((session.hostId && hosts.get(session.hostId)?.audio?.[session._id]) || 0),
+      0,
+    );
+    const audioSeconds = (row?.audioSeconds ?? 0) + liveAudio;
+    return { sessions: row?.sessions ?? 0, audioSeconds: Math.round(audioSeconds * 1000) / 1000 };
   }
 
   async findForTenant(tenantId: string, sessionId: string): Promise<LiveSessionDocument | undefined> {

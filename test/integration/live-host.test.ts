@@ -145,4 +145,29 @@ describe('live sessions of a crashed API instance read as ended', () => {
     // 0.1 + 0.2 + … + 12.0 = 726, and the session that ended normally keeps its own 4.
     expect(usage).toEqual({ sessions: 121, audioSeconds: 730 });
   });
+
+  it("counts a session still live in usage with the audio of its host's last beat, and once ended with its own", async () => {
+    const usageTenant = `tnt_live_audio_${newId('t')}`;
+    const runningHost = `host_${newId('t')}`;
+    const crashedHost = `host_${newId('t')}`;
+    const running = await startSession(runningHost, usageTenant);
+    const ofCrashedHost = await startSession(crashedHost, usageTenant);
+    await startSession(undefined, usageTenant); // stored before sessions named their host: no beat to read
+    await repository.end(await startSession(runningHost, usageTenant), 'stopped', 3);
+    await repository.heartbeat(runningHost, { [running]: 12.5 });
+    await connection.collection('live_hosts').insertOne({
+      _id: crashedHost as never,
+      seenAt: new Date(Date.now() - LIVE_HOST_LOST_AFTER_MS - 60_000),
+      audio: { [ofCrashedHost]: 7 },
+    });
+    const usage = () =>
+      repository.usageForTenant(usageTenant, new Date(Date.now() - 60_000), new Date(Date.now() + 60_000));
+
+    expect(await usage()).toEqual({ sessions: 4, audioSeconds: 22.5 });
+    await repository.heartbeat(runningHost, { [running]: 20 });
+    expect(await usage()).toEqual({ sessions: 4, audioSeconds: 30 });
+    // Ended: its stored figure counts, not the host record's (which still names it until the next beat).
+    await repository.end(running, 'stopped', 21);
+    expect(await usage()).toEqual({ sessions: 4, audioSeconds: 31 });
+  });
 });

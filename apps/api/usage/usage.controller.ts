@@ -36,7 +36,7 @@ export class UsageController {
       jobs,
       providers: usage.map((u) => ({ provider: u.provider, audio_seconds: u.audioSeconds, requests: u.requests })),
       // Live captions stream to Deepgram: sessions started in the range, with the audio each relayed (recorded
-      // when it ends, or by retention from its host's last heartbeat when its API instance crashed).
+      // when it ends; while it is live, or its API instance crashed, as of its host's last heartbeat).
       live: { sessions: live.sessions, audio_seconds: live.audioSeconds },
     };
   }
