@@ -100,6 +100,8 @@ export const envSchema = z
     LIVE_MAX_SESSION_MINUTES: z.coerce.number().int().positive().default(120),
     /** A live-caption session with no audio for this long ends. */
     LIVE_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(30),
+    /** Speakers one API instance relays at most; more are refused with `server_busy`. 0: no limit. */
+    LIVE_MAX_SPEAKERS_PER_INSTANCE: z.coerce.number().int().min(0).default(500),
     /** Base of the links in API answers and webhooks (default http://127.0.0.1:PORT). */
     PUBLIC_BASE_URL: optionalUrl,
     /** Temporal Web UI, for `links.temporal_ui` (default: the local dev server's UI). */

@@ -32,7 +32,7 @@ export interface AppConfig {
   };
   retention: { mediaHours: number; transcriptDays: number; sweepIntervalMinutes: number };
   worker: { metricsPort: number; shutdownGraceSeconds: number; maxCachedWorkflows: number };
-  live: { maxSessionMinutes: number; idleTimeoutSeconds: number };
+  live: { maxSessionMinutes: number; idleTimeoutSeconds: number; maxSpeakersPerInstance: number };
   /** Absolute path where media, chunks and large transcripts are kept. */
   storage: { dir: string; maxUploadBytes: number; uploadIdleTimeoutMs: number };
   media: MediaTools;
@@ -92,7 +92,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       shutdownGraceSeconds: env.WORKER_SHUTDOWN_GRACE_SECONDS,
       maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
     },
-    live: { maxSessionMinutes: env.LIVE_MAX_SESSION_MINUTES, idleTimeoutSeconds: env.LIVE_IDLE_TIMEOUT_SECONDS },
+    live: {
+      maxSessionMinutes: env.LIVE_MAX_SESSION_MINUTES,
+      idleTimeoutSeconds: env.LIVE_IDLE_TIMEOUT_SECONDS,
+      maxSpeakersPerInstance: env.LIVE_MAX_SPEAKERS_PER_INSTANCE,
+    },
     mongodb: { uri: env.MONGODB_URI },
     temporal: {
       address: env.TEMPORAL_ADDRESS,

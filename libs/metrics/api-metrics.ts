@@ -49,6 +49,12 @@ export class ApiMetrics {
     registers: [this.registry],
   });
 
+  readonly liveSpeakersRefused = new Counter({
+    name: 'voxflow_live_speakers_refused_total',
+    help: 'Speaker connections refused because the instance relays LIVE_MAX_SPEAKERS_PER_INSTANCE sessions',
+    registers: [this.registry],
+  });
+
   readonly liveRelaySeconds = new Histogram({
     name: 'voxflow_live_relay_seconds',
     help: 'Time from a provider result arriving to its captions being sent to the speaker and viewers',

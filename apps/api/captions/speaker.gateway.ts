@@ -96,6 +96,15 @@ export class SpeakerGateway implements OnGatewayConnection, OnGatewayDisconnect,
       );
     }
     if (socket.disconnected) return;
+    // Checked with no await before the session is counted, so concurrent connections cannot overshoot.
+    const { maxSpeakersPerInstance } = this.config.live;
+    if (maxSpeakersPerInstance > 0 && this.liveSessions.size >= maxSpeakersPerInstance) {
+      this.metrics.liveSpeakersRefused.inc();
+      return refuse(
+        'server_busy',
+        `This server relays its limit of ${maxSpeakersPerInstance} live sessions. Reconnect to be routed to another instance, or retry shortly.`,
+      );
+    }
     const session = new SpeakerSession(newId('live'), identity, lang, socket, {
       hostId: this.host.id,
       bus: this.viewers,
