@@ -102,7 +102,7 @@ export class SpeakerGateway implements OnGatewayConnection, OnGatewayDisconnect,
       this.metrics.liveSpeakersRefused.inc();
       return refuse(
         'server_busy',
-        `This server relays its limit of ${maxSpeakersPerInstance} live sessions. Reconnect to be routed to another instance, or retry shortly.`,
+        `This server relays its limit of ${maxSpeakersPerInstance} live sessions. Retry shortly.`,
       );
     }
     const session = new SpeakerSession(newId('live'), identity, lang, socket, {
