@@ -18,8 +18,8 @@ export interface DownloadedAndPrepared {
   download: DownloadedSource;
   /** Absent when the source was too large to chunk in the same activity. */
   prepared?: PreparedChunks;
-  /** Each step's own time, for the job's timings. */
-  stepMs: Partial<Record<JobStage, number>>;
+  /** The time of each step after the first (the stage keeps the rest), for the job's timings. */
+  laterStepMs: Partial<Record<JobStage, number>>;
 }
 
 export interface MergeAndStoreInput extends MergeTranscriptInput {
@@ -31,7 +31,7 @@ export interface MergedAndStored {
   merged: MergedTranscript;
   /** Absent when translations are due: they come between merging and storing. */
   stored?: StoredJobResults;
-  stepMs: Partial<Record<JobStage, number>>;
+  laterStepMs: Partial<Record<JobStage, number>>;
 }
 
 /**
@@ -50,31 +50,23 @@ export function createCombinedStepActivities(deps: ActivityDeps) {
       prepareUpToBytes,
       ...plan
     }: DownloadAndPrepareInput): Promise<DownloadedAndPrepared> {
-      const started = Date.now();
       const source = await download.downloadSource({ jobId: plan.jobId, url });
-      const downloaded = Date.now();
-      if (source.bytes > prepareUpToBytes) return { download: source, stepMs: { downloading: downloaded - started } };
+      if (source.bytes > prepareUpToBytes) return { download: source, laterStepMs: {} };
+      const chunkingStarted = Date.now();
       const prepared = await media.prepareChunks({ ...plan, storageKey: source.storageKey });
-      return {
-        download: source,
-        prepared,
-        stepMs: { downloading: downloaded - started, chunking: Date.now() - downloaded },
-      };
+      return { download: source, prepared, laterStepMs: { chunking: Date.now() - chunkingStarted } };
     },
 
     /** Storing reads nothing again: usage comes from the chunks the merge read, which just saved the original. */
     async mergeAndStore({ translateTo, ...input }: MergeAndStoreInput): Promise<MergedAndStored> {
       const stopHeartbeat = keepHeartbeating();
       try {
-        const started = Date.now();
         const { merged, chunks } = await merge(input);
+        if (translationTargets(translateTo, merged.language).length > 0) return { merged, laterStepMs: {} };
         const mergedAt = Date.now();
-        if (translationTargets(translateTo, merged.language).length > 0) {
-          return { merged, stepMs: { merging: mergedAt - started } };
-        }
         const stored = usageOf(chunks);
         await deps.storage.remove(jobKeys.work(input.jobId));
-        return { merged, stored, stepMs: { merging: mergedAt - started, storing: Date.now() - mergedAt } };
+        return { merged, stored, laterStepMs: { storing: Date.now() - mergedAt } };
       } finally {
         stopHeartbeat();
       }

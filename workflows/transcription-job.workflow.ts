@@ -117,7 +117,8 @@ export async function transcriptionJob(input: TranscriptionJobInput): Promise<Tr
 
   /**
    * Runs one stage. A combined activity's stage names its later steps' own times (`laterSteps`); the stage's
-   * first step keeps the rest, the queue wait included, as it would as a step of its own.
+   * first step keeps the rest, the queue wait included, as it would as a step of its own. (Results recorded
+   * before `laterStepMs` existed carry none: the whole stage is then its first step's.)
    */
   async function stage<T>(
     name: JobStage,
@@ -137,7 +138,7 @@ export async function transcriptionJob(input: TranscriptionJobInput): Promise<Tr
     } finally {
       const spent: Record<string, number> = { [name]: nowMs() - stageStarted };
       for (const [step, ms] of Object.entries(later)) {
-        if (step === name || ms === undefined) continue;
+        if (ms === undefined) continue;
         spent[step] = ms;
         spent[name]! -= ms;
       }
@@ -246,7 +247,7 @@ export async function transcriptionJob(input: TranscriptionJobInput): Promise<Tr
         const combined = await stage(
           'downloading',
           () => media.downloadAndPrepare({ ...chunkPlan, url, prepareUpToBytes: PIPELINE.prepareWithDownloadMaxBytes }),
-          (result) => result.stepMs,
+          (result) => result.laterStepMs,
         );
         ({ download: downloaded, prepared } = combined);
       } else {
@@ -273,7 +274,7 @@ export async function transcriptionJob(input: TranscriptionJobInput): Promise<Tr
       const combined = await stage(
         'merging',
         () => transcriptWork.mergeAndStore({ ...mergeInput, translateTo: input.translateTo }),
-        (result) => result.stepMs,
+        (result) => result.laterStepMs,
       );
       ({ merged, stored } = combined);
     } else {
