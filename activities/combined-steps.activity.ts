@@ -3,10 +3,9 @@ import { translationTargets } from '../libs/contracts/pipeline';
 import type { ActivityDeps } from './activity-deps';
 import { createDownloadActivities, type DownloadedSource } from './download.activity';
 import { createMediaActivities, type PreparedChunks, type PrepareChunksInput } from './media.activity';
-import { jobKeys } from '../libs/storage/local-storage';
 import { keepHeartbeating } from './heartbeat';
 import { createTranscriptMerger, type MergedTranscript, type MergeTranscriptInput } from './merge.activity';
-import { usageOf, type StoredJobResults } from './store.activity';
+import { finishStoring, type StoredJobResults } from './store.activity';
 
 export interface DownloadAndPrepareInput extends Omit<PrepareChunksInput, 'storageKey'> {
   url: string;
@@ -64,8 +63,7 @@ export function createCombinedStepActivities(deps: ActivityDeps) {
         const { merged, chunks } = await merge(input);
         if (translationTargets(translateTo, merged.language).length > 0) return { merged, laterStepMs: {} };
         const mergedAt = Date.now();
-        const stored = usageOf(chunks);
-        await deps.storage.remove(jobKeys.work(input.jobId));
+        const stored = await finishStoring(deps.storage, input.jobId, chunks);
         return { merged, stored, laterStepMs: { storing: Date.now() - mergedAt } };
       } finally {
         stopHeartbeat();

@@ -44,16 +44,23 @@ export function createStoreActivities({
     const missing = languages.filter((_, i) => !stored[i]);
     if (missing.length > 0) throw permanent(JOB_ERROR_CODES.internal, `transcripts missing for ${missing.join(', ')}`);
 
-    const results = usageOf(await chunks.listForJob(jobId, chunkCount));
-    await storage.remove(jobKeys.work(jobId));
-    return results;
+    return finishStoring(storage, jobId, await chunks.listForJob(jobId, chunkCount));
   }
 }
 
+/** Storing's end, with the job's chunk records in hand: their usage, and the job's temporary files removed. */
+export async function finishStoring(
+  storage: ActivityDeps['storage'],
+  jobId: string,
+  chunks: readonly JobChunkDocument[],
+): Promise<StoredJobResults> {
+  const results = usageOf(chunks);
+  await storage.remove(jobKeys.work(jobId));
+  return results;
+}
+
 /** What the job's chunk transcriptions used, per provider, from the chunk records. */
-export function usageOf(
-  chunks: readonly Pick<JobChunkDocument, 'provider' | 'durationS' | 'simulated'>[],
-): StoredJobResults {
+function usageOf(chunks: readonly Pick<JobChunkDocument, 'provider' | 'durationS' | 'simulated'>[]): StoredJobResults {
   const usage = new Map<string, ProviderUsage>();
   const providersUsed: SttProviderName[] = [];
   let simulated = false;
