@@ -26,6 +26,14 @@ export const LIVE_HOST_LOST_AFTER_MS = 90_000;
 /** Session indexes of earlier versions: by tenant and start time (the list now pages by id), by start alone. */
 export const RETIRED_SESSION_INDEXES = ['tenantId_1_startedAt_-1', 'startedAt_1'] as const;
 
+/** The audio a live session had relayed at its host's last heartbeat, if the host recorded any. */
+function audioAtLastBeat(
+  session: Pick<LiveSessionDocument, '_id' | 'hostId'>,
+  hosts: Map<string, LiveHostDocument>,
+): number | undefined {
+  return session.hostId ? hosts.get(session.hostId)?.audio?.[session._id] : undefined;
+}
+
 export class LiveSessionsRepository {
   private readonly sessions: Model<LiveSessionDocument>;
   private readonly lines: Model<LiveCaptionLineDocument>;
@@ -105,7 +113,7 @@ export class LiveSessionsRepository {
       const host = session.hostId ? hosts.get(session.hostId) : undefined;
       // Without a host record, as late as it could have run.
       const endedAt = lostSessionEnd(session.startedAt, host?.seenAt, maxSessionMs);
-      const audioSeconds = host?.audio?.[session._id];
+      const audioSeconds = audioAtLastBeat(session, hosts);
       return {
         updateOne: {
           filter: { _id: session._id, status: 'live' },
@@ -127,7 +135,6 @@ export class LiveSessionsRepository {
     await this.hosts.deleteMany({ seenAt: { $lt: seenBefore } });
   }
 
-  /** Sessions started in [from, to) and the audio they relayed, for the usage report. */
   /**
    * Sessions started in [from, to) and the audio they relayed: what an ended session stored, and for one still
    * `live` (running, or of a crashed instance retention has not ended yet) what its host's last heartbeat
@@ -143,10 +150,7 @@ export class LiveSessionsRepository {
       this.sessions.find({ ...inRange, status: 'live' }, { hostId: 1 }).lean(),
     ]);
     const hosts = await this.hostsById(live.flatMap((session) => (session.hostId ? [session.hostId] : [])));
-    const liveAudio = live.reduce(
-      (sum, session) => sum + ((session.hostId && hosts.get(session.hostId)?.audio?.[session._id]) || 0),
-      0,
-    );
+    const liveAudio = live.reduce((sum, session) => sum + (audioAtLastBeat(session, hosts) ?? 0), 0);
     const audioSeconds = (row?.audioSeconds ?? 0) + liveAudio;
     return { sessions: row?.sessions ?? 0, audioSeconds: Math.round(audioSeconds * 1000) / 1000 };
   }

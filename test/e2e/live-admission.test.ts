@@ -54,12 +54,11 @@ describe('live speakers per API instance (LIVE_MAX_SPEAKERS_PER_INSTANCE)', () =
     second.close();
     const admitted = await waitUntil('a speaker admitted after one left', async () => {
       const next = speaker();
-      const first = await waitUntil('connected or refused', () =>
+      const reply = await waitUntil('connected or refused', () =>
         next.events.find((e) => e.name === 'connected' || e.name === 'error'),
       );
-      return first.name === 'connected' && first;
+      return reply.name === 'connected' && reply;
     });
     expect(admitted.payload).toMatchObject({ session_id: expect.stringMatching(/^live_/) });
-    expect(await refusals()).toBeGreaterThanOrEqual(1);
   });
 });
