@@ -108,6 +108,7 @@ export async function startBenchStack(
 ): Promise<RunningStack> {
   for (const key of ['OPENAI_API_KEY', 'DEEPGRAM_API_KEY', 'DEEPSEEK_API_KEY']) delete process.env[key];
   const databaseUri = benchDatabaseUri(name);
+  const profiling = cpuProfileOptions(env.NODE_OPTIONS);
   const stack = await startStack({
     infra: readInfraOptions(),
     logs: { mode: 'file', dir: join(scratch, 'logs') },
@@ -121,6 +122,7 @@ export async function startBenchStack(
       RETENTION_SWEEP_INTERVAL_MINUTES: '0',
       LOG_LEVEL: 'warn',
       ...env,
+      ...profiling,
     },
   });
   return {
@@ -133,6 +135,18 @@ export async function startBenchStack(
       await stack.stop(options);
     },
   };
+}
+
+/**
+ * With BENCH_CPU_PROFILE_DIR set, every app of the stack (API, worker, simulator) writes a V8 CPU profile
+ * there when it exits (bench/cpu-profile): open it in Chrome DevTools to see where a run's time went.
+ */
+function cpuProfileOptions(appNodeOptions: string | undefined): { NODE_OPTIONS?: string } {
+  const dir = process.env.BENCH_CPU_PROFILE_DIR;
+  if (!dir) return {};
+  mkdirSync(dir, { recursive: true });
+  const preload = `--require ${join(__dirname, 'cpu-profile.js')}`;
+  return { NODE_OPTIONS: [appNodeOptions, preload].filter(Boolean).join(' ') };
 }
 
 /**
