@@ -61,8 +61,11 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const providers = await providerSetup(baseEnv);
     const apiPort = await choosePort(Number(baseEnv.PORT ?? 3000), options.portBusy, 'API');
     const metricsPort = await choosePort(Number(baseEnv.WORKER_METRICS_PORT ?? 9464), 'pick-free', 'worker metrics');
+    // Like compose and k8s, the apps use the Redis the infrastructure runs (rate limits, socket.io fan-out).
+    const redis = infra.find((component) => component.name === 'redis');
     const env: NodeJS.ProcessEnv = {
       ...baseEnv,
+      REDIS_URL: baseEnv.REDIS_URL || redis?.address,
       ...providers.env,
       PORT: String(apiPort),
       WORKER_METRICS_PORT: String(metricsPort),
