@@ -59,5 +59,10 @@ describe('live captions across API instances (Redis adapter)', () => {
 
     speaker.socket.emit('stop');
     expect(await viewer.waitFor('session_ended')).toMatchObject({ session_id: sessionId, reason: 'stopped' });
+    // Instance A pipelines its publishes (those of one event-loop turn go in one write): every final line
+    // still reaches B, in the speaker's order.
+    const finals = (events: Record<string, unknown>[]) => events.filter((e) => e.is_final).map((e) => e.transcript);
+    expect(finals(speaker.of('transcription')).length).toBeGreaterThan(1);
+    expect(finals(viewer.of('caption'))).toEqual(finals(speaker.of('transcription')));
   });
 });
