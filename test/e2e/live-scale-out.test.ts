@@ -1,19 +1,26 @@
+import { Redis } from 'ioredis';
+import { captionChannelPrefix } from '../../apps/api/captions/socket-io.adapter';
 import { startAppProcess, type AppProcess } from '../support/app-process';
 import { pcmFrames, SILENCE_FRAME } from '../support/live-audio';
 import { liveClient, type LiveClient } from '../support/live-client';
 import { startPipelineHarness, type PipelineHarness } from '../support/pipeline-harness';
 import { freePort } from '../support/test-env';
+import { waitUntil } from '../support/wait-until';
 
 describe('live captions across API instances (Redis adapter)', () => {
   let harness: PipelineHarness;
   const apis: AppProcess[] = [];
   const clients: LiveClient[] = [];
 
+  let redis: Redis;
+
   beforeAll(async () => {
     harness = await startPipelineHarness({}, { inProcessWorker: false });
+    redis = new Redis(harness.env.REDIS_URL!);
   });
 
   afterAll(async () => {
+    redis?.disconnect();
     for (const client of clients) client.close();
     for (const api of apis) await api.stop();
     await harness?.close();
@@ -38,6 +45,11 @@ describe('live captions across API instances (Redis adapter)', () => {
     clients.push(viewer);
     viewer.socket.emit('watch', { session_id: sessionId });
     await viewer.waitFor('watching');
+    // The session's captions travel on a channel of its own, which only B (its viewer's instance) hears:
+    // A publishes without subscribing, and a third instance would receive nothing.
+    const channel = `${captionChannelPrefix(harness.env.TEMPORAL_TASK_QUEUE!)}#/captions#live:${String(sessionId)}#`;
+    const subscribers = async () => ((await redis.call('PUBSUB', 'SHARDNUMSUB', channel)) as [string, number])[1];
+    await waitUntil('B subscribed to the session', async () => (await subscribers()) === 1, 5_000);
 
     for (const frame of [...(await pcmFrames(15)).slice(0, 100), ...Array<Buffer>(12).fill(SILENCE_FRAME)]) {
       speaker.socket.emit('audio_chunk', frame);
@@ -64,5 +76,9 @@ describe('live captions across API instances (Redis adapter)', () => {
     const finals = (events: Record<string, unknown>[]) => events.filter((e) => e.is_final).map((e) => e.transcript);
     expect(finals(speaker.of('transcription')).length).toBeGreaterThan(1);
     expect(finals(viewer.of('caption'))).toEqual(finals(speaker.of('transcription')));
+
+    // The viewer gone, B leaves the channel too.
+    viewer.close();
+    await waitUntil('B unsubscribed', async () => (await subscribers()) === 0, 5_000);
   });
 });

@@ -1,12 +1,15 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
-import { createAdapter } from '@socket.io/redis-adapter';
+import { createShardedAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
 import type { AppConfig } from '../../../libs/config';
 
 /** socket.io's own payload cap: above any legitimate frame (64 KiB), far below memory trouble. */
 const MAX_MESSAGE_BYTES = 1024 * 1024;
+
+/** Redis channels of the socket.io adapter: `<prefix>#<namespace>#<room>#` per room. */
+export const captionChannelPrefix = (taskQueue: string) => `voxflow:${taskQueue}:io`;
 
 /**
  * socket.io for the captions gateways: CORS from CORS_ORIGINS, bounded message size, and with REDIS_URL
@@ -36,7 +39,14 @@ export class VoxflowIoAdapter extends IoAdapter {
       const sub = new Redis(this.config.redis.url, { maxRetriesPerRequest: null });
       this.clients.push(pub, sub);
       this.publishers.push(pub);
-      server.adapter(createAdapter(pub, sub, { key: `voxflow:${this.config.temporal.taskQueue}:io` }));
+      // Sharded pub/sub (Redis 7), a channel per session: an instance hears only the sessions its own viewers
+      // watch. With one pattern for all, every instance received every caption of the cluster.
+      server.adapter(
+        createShardedAdapter(pub, sub, {
+          channelPrefix: captionChannelPrefix(this.config.temporal.taskQueue),
+          subscriptionMode: 'dynamic',
+        }),
+      );
     }
     return server;
   }
