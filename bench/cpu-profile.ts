@@ -12,7 +12,7 @@ if (dir) {
   const session = new Session();
   session.connect();
   session.post('Profiler.enable');
-  session.post('Profiler.setSamplingInterval', { interval: Number(process.env.BENCH_CPU_PROFILE_INTERVAL_US ?? 1000) });
+  session.post('Profiler.setSamplingInterval', { interval: 1000 }); // microseconds
   session.post('Profiler.start');
   const app = basename(dirname(process.argv[1] ?? 'node'));
   let written = false;
