@@ -12,6 +12,7 @@ import { NestPinoLogger, type Logger } from '../../libs/logging';
 import { ApiMetrics } from '../../libs/metrics/api-metrics';
 import { AppModule } from './app.module';
 import type { AuthenticatedRequest } from './auth/current-tenant.decorator';
+import { detectCaptionPubSub, type CaptionPubSub } from './captions/caption-pub-sub';
 import { VoxflowIoAdapter } from './captions/socket-io.adapter';
 import { createValidationPipe } from './common/validation';
 
@@ -26,6 +27,17 @@ const QUIET_PATHS = new Set(['/health', '/health/ready', '/metrics']);
 function refuseProtoKeys(key: string, value: unknown): unknown {
   if (key === '__proto__') throw new SyntaxError('the key "__proto__" is not allowed');
   return value;
+}
+
+async function captionPubSub(config: AppConfig, logger: Logger): Promise<CaptionPubSub> {
+  if (!config.redis.url) return 'sharded'; // No adapter: captions stay on this instance.
+  const { pubSub, redisVersion } = await detectCaptionPubSub(config.redis.url);
+  if (pubSub === 'pattern')
+    logger.warn(
+      { redisVersion },
+      'Redis < 7.0: live captions reach every API instance (sharded pub/sub needs Redis 7.0 or later)',
+    );
+  return pubSub;
 }
 
 /**
@@ -46,7 +58,7 @@ export async function createApi(config: AppConfig, logger: Logger): Promise<Nest
   app.use(httpMetrics(app.get(ApiMetrics)));
   app.setGlobalPrefix('v1', { exclude: ['health', 'health/ready', 'metrics', 'docs', 'live'] });
   app.useGlobalPipes(createValidationPipe());
-  app.useWebSocketAdapter(new VoxflowIoAdapter(app, config));
+  app.useWebSocketAdapter(new VoxflowIoAdapter(app, config, await captionPubSub(config, logger)));
   // The live captions page (speaker and viewer) is plain HTML and JS from web/live.
   app.useStaticAssets(join(findRepoRoot(__dirname), 'web', 'live'), { prefix: '/live', index: 'index.html' });
   app.enableShutdownHooks(SHUTDOWN_SIGNALS);

@@ -1,9 +1,10 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
-import { createShardedAdapter } from '@socket.io/redis-adapter';
+import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
 import type { AppConfig } from '../../../libs/config';
+import type { CaptionPubSub } from './caption-pub-sub';
 
 /** socket.io's own payload cap: above any legitimate frame (64 KiB), far below memory trouble. */
 const MAX_MESSAGE_BYTES = 1024 * 1024;
@@ -22,6 +23,7 @@ export class VoxflowIoAdapter extends IoAdapter {
   constructor(
     app: INestApplicationContext,
     private readonly config: AppConfig,
+    private readonly pubSub: CaptionPubSub = 'sharded',
   ) {
     super(app);
   }
@@ -39,13 +41,13 @@ export class VoxflowIoAdapter extends IoAdapter {
       const sub = new Redis(this.config.redis.url, { maxRetriesPerRequest: null });
       this.clients.push(pub, sub);
       this.publishers.push(pub);
-      // Sharded pub/sub (Redis 7), a channel per session: an instance hears only the sessions its own viewers
-      // watch. With one pattern for all, every instance received every caption of the cluster.
+      const prefix = captionChannelPrefix(this.config.temporal.taskQueue);
+      // Sharded pub/sub, a channel per session: an instance hears only the sessions its own viewers watch.
+      // With one pattern for all (Redis < 7), every instance receives every caption of the cluster.
       server.adapter(
-        createShardedAdapter(pub, sub, {
-          channelPrefix: captionChannelPrefix(this.config.temporal.taskQueue),
-          subscriptionMode: 'dynamic',
-        }),
+        this.pubSub === 'sharded'
+          ? createShardedAdapter(pub, sub, { channelPrefix: prefix, subscriptionMode: 'dynamic' })
+          : createAdapter(pub, sub, { key: prefix }),
       );
     }
     return server;
