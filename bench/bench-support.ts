@@ -1,4 +1,4 @@
-import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, totalmem } from 'node:os';
@@ -25,9 +25,17 @@ export function processCpuSeconds(pid: number): { self: number; children: number
   return { self: (fields[11]! + fields[12]!) / ticks, children: (fields[13]! + fields[14]!) / ticks };
 }
 
+/** The live children of a process (from every thread's /proc children list). */
+export function childPids(pid: number): number[] {
+  return readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
+    readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean).map(Number),
+  );
+}
+
 /**
  * CPU seconds each part of the running stack has used so far (apps and the servers Voxflow started),
- * `name_cpu_s` keys; the worker's ffmpeg children are counted apart.
+ * `name_cpu_s` keys. The worker's media tools are counted apart (`ffmpeg_cpu_s`), and so is the launcher
+ * process that starts them (`launcher_cpu_s`, libs/media/process-launcher).
  */
 export function stackCpuSeconds(stack: RunningStack): Record<string, number> {
   const parts: [string, number | undefined][] = [
@@ -40,7 +48,13 @@ export function stackCpuSeconds(stack: RunningStack): Record<string, number> {
     try {
       const { self, children } = processCpuSeconds(pid);
       figures[`${name}_cpu_s`] = Number(self.toFixed(1));
-      if (name === 'worker') figures.ffmpeg_cpu_s = Number(children.toFixed(1));
+      if (name === 'worker') {
+        // Finished tools are in the reaping process's children figure: the launcher's, or the worker's own.
+        const launchers = childPids(pid).map(processCpuSeconds);
+        const tools = children + launchers.reduce((sum, launcher) => sum + launcher.children, 0);
+        figures.ffmpeg_cpu_s = Number(tools.toFixed(1));
+        figures.launcher_cpu_s = Number(launchers.reduce((sum, launcher) => sum + launcher.self, 0).toFixed(1));
+      }
     } catch {
       // Gone already (or not on this machine's /proc): left out rather than guessed.
     }

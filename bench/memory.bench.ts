@@ -7,7 +7,15 @@ import { ApiClient } from '../apps/cli/api-client';
 import { waitForJob } from '../apps/cli/commands/jobs.commands';
 import { loadConfig } from '../libs/config';
 import { provisionApiKey } from '../libs/tenants/provision-api-key';
-import { listenOnLoopback, processMemory, report, runBench, saveResults, startBenchStack } from './bench-support';
+import {
+  childPids,
+  listenOnLoopback,
+  processMemory,
+  report,
+  runBench,
+  saveResults,
+  startBenchStack,
+} from './bench-support';
 
 const MB = 1024 * 1024;
 
@@ -66,6 +74,8 @@ async function main(sizesMb: number[]): Promise<void> {
         download_s: Number(downloadS.toFixed(1)),
         download_outcome: downloadJob.error?.code ?? downloadJob.status,
         worker_peak_rss_mb: afterDownload.peakMb,
+        // The process that starts the worker's media tools (libs/media/process-launcher), beside the worker.
+        launcher_peak_rss_mb: Math.max(0, ...childPids(worker.child.pid!).map((pid) => processMemory(pid).peakMb)),
       };
       report(`memory size=${sizeMb}MB`, row);
       results.push(row);

@@ -1,4 +1,15 @@
+import { readFileSync } from 'node:fs';
 import { runProcess } from './run-process';
+
+const parentOf = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+const isRunning = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 describe('runProcess', () => {
   it('runs media tools niced, below the worker that starts them', async () => {
@@ -7,9 +18,61 @@ describe('runProcess', () => {
     expect(Number(stdout.trim())).toBe(10);
   });
 
+  it('starts them from a small launcher process, not from the caller (whose fork would copy its memory)', async () => {
+    const { stdout } = await runProcess('sh', ['-c', 'echo $PPID']);
+    const launcher = Number(stdout.trim());
+    expect(launcher).not.toBe(process.pid);
+    expect(parentOf(launcher)).toBe(process.pid);
+    expect(readFileSync(`/proc/${launcher}/cmdline`, 'utf8').split('\0')[1]).toBe('-e');
+  });
+
+  it('relays output line by line and whole', async () => {
+    const lines: string[] = [];
+    const { stdout, stderr } = await runProcess('sh', ['-c', 'printf "a\\nb\\n"; echo progress=1 >&2'], {
+      onStdoutLine: (line) => lines.push(line),
+    });
+    expect(lines).toEqual(['a', 'b']);
+    expect(stdout).toBe('a\nb\n');
+    expect(stderr).toBe('progress=1\n');
+  });
+
   it('reports a failed tool with its exit code and last stderr lines', async () => {
     await expect(runProcess('sh', ['-c', 'echo broken input >&2; exit 3'])).rejects.toThrow(
       'sh exited with 3: broken input',
     );
+  });
+
+  it('reports a missing tool with its spawn error code', async () => {
+    await expect(runProcess('/nonexistent/ffmpeg', [])).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('kills the tool when the signal aborts, and rejects with its reason', async () => {
+    const controller = new AbortController();
+    let toolPid = 0;
+    const running = runProcess('sh', ['-c', 'echo $$; exec sleep 30'], {
+      signal: controller.signal,
+      onStdoutLine: (line) => {
+        toolPid = Number(line);
+        controller.abort(new Error('job cancelled'));
+      },
+    });
+    await expect(running).rejects.toThrow('job cancelled');
+    expect(toolPid).toBeGreaterThan(0);
+    expect(isRunning(toolPid)).toBe(false);
+  });
+
+  it('fails the running tools when the launcher dies, and starts a new launcher for the next', async () => {
+    let launcher = 0;
+    let tool = 0;
+    const running = runProcess('sh', ['-c', 'echo $PPID $$; exec sleep 30'], {
+      onStdoutLine: (line) => {
+        [launcher, tool] = line.split(' ').map(Number) as [number, number];
+        process.kill(launcher, 'SIGKILL');
+      },
+    });
+    await expect(running).rejects.toThrow(/launcher exited/);
+    process.kill(tool, 'SIGKILL'); // Orphaned by the launcher's death (a real one runs to its end).
+    const { stdout } = await runProcess('sh', ['-c', 'echo $PPID']);
+    expect(Number(stdout.trim())).not.toBe(launcher);
   });
 });

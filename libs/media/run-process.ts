@@ -1,5 +1,4 @@
-import { spawn } from 'node:child_process';
-import { setPriority } from 'node:os';
+import { processLauncher } from './process-launcher';
 
 export interface ProcessResult {
   stdout: string;
@@ -26,19 +25,16 @@ export function runProcess(
   options: { signal?: AbortSignal; onStdoutLine?: (line: string) => void; onStderrLine?: (line: string) => void } = {},
 ): Promise<ProcessResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      signal: options.signal,
-      killSignal: 'SIGKILL',
-    });
-    if (child.pid !== undefined) lowerPriority(child.pid);
+    const { signal } = options;
+    const aborted = () => (signal?.reason instanceof Error ? signal.reason : new Error(`${command} aborted`));
+    if (signal?.aborted) return reject(aborted());
     let stdout = '';
     let stderr = '';
     const lines = (onLine?: (line: string) => void) => {
       let pending = '';
-      return (chunk: Buffer) => {
+      return (chunk: string) => {
         if (!onLine) return;
-        pending += chunk.toString();
+        pending += chunk;
         const parts = pending.split(/\r?\n|\r/);
         pending = parts.pop() ?? '';
         for (const line of parts) onLine(line);
@@ -46,35 +42,35 @@ export function runProcess(
     };
     const onStdout = lines(options.onStdoutLine);
     const onStderr = lines(options.onStderrLine);
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (stdout.length < 1_000_000) stdout += chunk.toString();
-      onStdout(chunk);
+    const finish = () => signal?.removeEventListener('abort', kill);
+    const tool = processLauncher.launch(command, args, MEDIA_TOOL_NICENESS, {
+      onStdout: (chunk) => {
+        if (stdout.length < 1_000_000) stdout += chunk;
+        onStdout(chunk);
+      },
+      onStderr: (chunk) => {
+        stderr = (stderr + chunk).slice(-20_000);
+        onStderr(chunk);
+      },
+      onError: (error) => {
+        finish();
+        reject(error);
+      },
+      onExit: (code) => {
+        finish();
+        if (code === 0) resolvePromise({ stdout, stderr });
+        else if (signal?.aborted) reject(aborted());
+        else reject(new ProcessFailedError(command, code, stderr));
+      },
     });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString()).slice(-20_000);
-      onStderr(chunk);
-    });
-    child.once('error', reject);
-    child.once('close', (code) => {
-      if (code === 0) resolvePromise({ stdout, stderr });
-      else if (options.signal?.aborted)
-        reject(options.signal.reason instanceof Error ? options.signal.reason : new Error(`${command} aborted`));
-      else reject(new ProcessFailedError(command, code, stderr));
-    });
+    // Cancelled jobs must not leave ffmpeg running.
+    const kill = () => tool.kill();
+    signal?.addEventListener('abort', kill, { once: true });
   });
 }
 
-/** Ten steps below normal: the kernel gives a niced process a small share while others want the CPU. */
-const MEDIA_TOOL_NICENESS = 10;
-
 /**
- * Media tools are batch work: niced, they take what CPU the worker's event loop (heartbeats, polls, provider
- * streams) and anything sharing the machine leave. Best effort: the process may already have exited.
+ * Media tools are batch work: ten steps below normal, they take what CPU the worker's event loop (heartbeats,
+ * polls, provider streams) and anything sharing the machine leave.
  */
-function lowerPriority(pid: number): void {
-  try {
-    setPriority(pid, MEDIA_TOOL_NICENESS);
-  } catch {
-    // Gone already, or not permitted here: it runs at normal priority.
-  }
-}
+const MEDIA_TOOL_NICENESS = 10;
