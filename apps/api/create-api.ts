@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
+import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { AppModule } from './app.module';
 import type { AuthenticatedRequest } from './auth/current-tenant.decorator';
 import { detectCaptionPubSub, type CaptionPubSub } from './captions/caption-pub-sub';
 import { VoxflowIoAdapter } from './captions/socket-io.adapter';
+import { REDIS } from './redis/redis.module';
 import { createValidationPipe } from './common/validation';
 
 /** JSON bodies are small (uploads are multipart and streamed); big or deep JSON is refused early. */
@@ -29,9 +31,9 @@ function refuseProtoKeys(key: string, value: unknown): unknown {
   return value;
 }
 
-async function captionPubSub(config: AppConfig, logger: Logger): Promise<CaptionPubSub> {
-  if (!config.redis.url) return 'sharded'; // No adapter: captions stay on this instance.
-  const { pubSub, redisVersion } = await detectCaptionPubSub(config.redis.url);
+async function captionPubSub(redis: Redis | null, logger: Logger): Promise<CaptionPubSub> {
+  if (!redis) return 'sharded'; // No REDIS_URL, no adapter: captions stay on this instance.
+  const { pubSub, redisVersion } = await detectCaptionPubSub(redis);
   if (pubSub === 'pattern')
     logger.warn(
       { redisVersion },
@@ -58,7 +60,7 @@ export async function createApi(config: AppConfig, logger: Logger): Promise<Nest
   app.use(httpMetrics(app.get(ApiMetrics)));
   app.setGlobalPrefix('v1', { exclude: ['health', 'health/ready', 'metrics', 'docs', 'live'] });
   app.useGlobalPipes(createValidationPipe());
-  app.useWebSocketAdapter(new VoxflowIoAdapter(app, config, await captionPubSub(config, logger)));
+  app.useWebSocketAdapter(new VoxflowIoAdapter(app, config, await captionPubSub(app.get(REDIS), logger)));
   // The live captions page (speaker and viewer) is plain HTML and JS from web/live.
   app.useStaticAssets(join(findRepoRoot(__dirname), 'web', 'live'), { prefix: '/live', index: 'index.html' });
   app.enableShutdownHooks(SHUTDOWN_SIGNALS);

@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import { once } from 'node:events';
+import type { Redis } from 'ioredis';
 
 /**
  * How captions cross API instances through Redis: sharded pub/sub, a channel per session that only its
@@ -13,29 +14,20 @@ export function captionPubSubFor(redisVersion: string | undefined): CaptionPubSu
 }
 
 /**
- * Asks the Redis at `url` for its version, once at start-up. On Redis 6 the sharded adapter's first
- * SSUBSCRIBE would fail inside the adapter (an unhandled rejection, a crashed API); the pattern adapter works
- * there, at the price of every instance receiving every caption.
+ * Reads the version of the Redis behind `redis` (the API's own connection), once at start-up. On Redis 6 the
+ * sharded adapter's first SSUBSCRIBE would fail inside the adapter (an unhandled rejection, a crashed API);
+ * the pattern adapter works there, at the price of every instance receiving every caption.
  */
 export async function detectCaptionPubSub(
-  url: string,
+  redis: Redis,
   timeoutMs = 3_000,
 ): Promise<{ pubSub: CaptionPubSub; redisVersion?: string }> {
-  const client = new Redis(url, {
-    lazyConnect: true,
-    connectTimeout: timeoutMs,
-    commandTimeout: timeoutMs,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  client.on('error', () => undefined); // Unreachable: the version stays unknown, the caller decides.
   try {
-    await client.connect();
-    const redisVersion = /^redis_version:(\S+)/m.exec(await client.info('server'))?.[1];
+    // The connection refuses commands until it is ready (no offline queue).
+    if (redis.status !== 'ready') await once(redis, 'ready', { signal: AbortSignal.timeout(timeoutMs) });
+    const redisVersion = /^redis_version:(\S+)/m.exec(await redis.info('server'))?.[1];
     return { pubSub: captionPubSubFor(redisVersion), redisVersion };
   } catch {
-    return { pubSub: captionPubSubFor(undefined) };
-  } finally {
-    client.disconnect();
+    return { pubSub: captionPubSubFor(undefined) }; // Unreachable for now: the version stays unknown.
   }
 }
