@@ -17,8 +17,7 @@ export const captionChannelPrefix = (taskQueue: string) => `voxflow:${taskQueue}
  * the Redis adapter, so rooms (a session's viewers) span every API instance.
  */
 export class VoxflowIoAdapter extends IoAdapter {
-  private readonly clients: Redis[] = [];
-  private readonly publishers: Redis[] = [];
+  private readonly connections: { pub: Redis; sub: Redis }[] = [];
 
   constructor(
     app: INestApplicationContext,
@@ -39,8 +38,7 @@ export class VoxflowIoAdapter extends IoAdapter {
       // a write each was a tenth of the API's time at 500 speakers.
       const pub = new Redis(this.config.redis.url, { maxRetriesPerRequest: null, enableAutoPipelining: true });
       const sub = new Redis(this.config.redis.url, { maxRetriesPerRequest: null });
-      this.clients.push(pub, sub);
-      this.publishers.push(pub);
+      this.connections.push({ pub, sub });
       const prefix = captionChannelPrefix(this.config.temporal.taskQueue);
       // Sharded pub/sub, a channel per session: an instance hears only the sessions its own viewers watch.
       // With one pattern for all (Redis < 7), every instance receives every caption of the cluster.
@@ -57,7 +55,9 @@ export class VoxflowIoAdapter extends IoAdapter {
     await super.close(server);
     // QUIT skips the auto-pipeline: a PING queued behind the last publishes returns once they are sent,
     // instead of those publishes failing (unhandled, inside the adapter) on a closed connection.
-    await Promise.all(this.publishers.splice(0).map((pub) => pub.ping().catch(() => undefined)));
-    await Promise.all(this.clients.splice(0).map((client) => client.quit().catch(() => client.disconnect())));
+    const connections = this.connections.splice(0);
+    await Promise.all(connections.map(({ pub }) => pub.ping().catch(() => undefined)));
+    const clients = connections.flatMap(({ pub, sub }) => [pub, sub]);
+    await Promise.all(clients.map((client) => client.quit().catch(() => client.disconnect())));
   }
 }
