@@ -44,39 +44,39 @@ process.on('message', ({ type, id, command, args, niceness }) => {
 process.on('disconnect', () => { for (const child of children.values()) child.kill('SIGKILL'); process.exit(0); });
 `;
 
-class ProcessLauncher {
-  private helper?: ChildProcess;
+/** One helper process and the tools it runs: when it exits, those tools (and only those) are lost. */
+class LauncherProcess {
+  private readonly child: ChildProcess;
   private readonly running = new Map<number, LaunchHandlers>();
   private nextId = 1;
 
-  launch(command: string, args: string[], niceness: number, handlers: LaunchHandlers): LaunchedProcess {
-    const helper = this.ensureHelper();
-    const id = this.nextId++;
-    this.running.set(id, handlers);
-    helper.channel?.ref(); // A running tool keeps this process alive, as a child of its own would.
-    helper.send({ type: 'run', id, command, args, niceness });
-    return { kill: () => (this.running.has(id) && helper.connected ? helper.send({ type: 'kill', id }) : undefined) };
-  }
-
-  private ensureHelper(): ChildProcess {
-    if (this.helper?.connected) return this.helper;
-    const helper = spawn(process.execPath, ['-e', HELPER_SOURCE], {
+  constructor() {
+    this.child = spawn(process.execPath, ['-e', HELPER_SOURCE], {
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       // The worker's own flags (heap settings, preloads) are not the helper's.
       env: { ...process.env, NODE_OPTIONS: '' },
     });
-    helper.on('message', (event: LauncherEvent) => this.deliver(event));
-    helper.once('exit', (code, signal) => {
-      if (this.helper === helper) this.helper = undefined;
+    this.child.on('message', (event: LauncherEvent) => this.deliver(event));
+    this.child.once('exit', (code, signal) => {
       const lost = new Error(`the media tool launcher exited (${signal ?? code}); its tools were lost`);
       for (const handlers of this.running.values()) handlers.onError(lost);
       this.running.clear();
     });
     // Never keeps the worker alive by itself.
-    helper.unref();
-    helper.channel?.unref();
-    this.helper = helper;
-    return helper;
+    this.child.unref();
+    this.child.channel?.unref();
+  }
+
+  get usable(): boolean {
+    return this.child.connected;
+  }
+
+  launch(command: string, args: string[], niceness: number, handlers: LaunchHandlers): LaunchedProcess {
+    const id = this.nextId++;
+    this.running.set(id, handlers);
+    this.child.channel?.ref(); // A running tool keeps this process alive, as a child of its own would.
+    this.child.send({ type: 'run', id, command, args, niceness });
+    return { kill: () => (this.running.has(id) && this.usable ? this.child.send({ type: 'kill', id }) : undefined) };
   }
 
   private deliver(event: LauncherEvent): void {
@@ -98,7 +98,17 @@ class ProcessLauncher {
 
   private settled(id: number): void {
     this.running.delete(id);
-    if (this.running.size === 0) this.helper?.channel?.unref();
+    if (this.running.size === 0) this.child.channel?.unref();
+  }
+}
+
+class ProcessLauncher {
+  private current?: LauncherProcess;
+
+  /** Runs the tool on the live helper, starting one first when there is none (or it went away). */
+  launch(command: string, args: string[], niceness: number, handlers: LaunchHandlers): LaunchedProcess {
+    if (!this.current?.usable) this.current = new LauncherProcess();
+    return this.current.launch(command, args, niceness, handlers);
   }
 }
 
