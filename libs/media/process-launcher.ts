@@ -9,6 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 
 /** Messages from the helper. */
 type LauncherEvent =
+  | { id: number; type: 'started'; pid: number }
   | { id: number; type: 'stdout' | 'stderr'; data: string }
   | { id: number; type: 'exit'; code: number | null }
   | { id: number; type: 'error'; message: string; code?: string };
@@ -34,7 +35,7 @@ process.on('message', ({ type, id, command, args, niceness }) => {
   if (type === 'kill') return void children.get(id)?.kill('SIGKILL');
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   children.set(id, child);
-  if (child.pid !== undefined) { try { setPriority(child.pid, niceness); } catch {} }
+  if (child.pid !== undefined) { send({ id, type: 'started', pid: child.pid }); try { setPriority(child.pid, niceness); } catch {} }
   child.stdout.setEncoding('utf8').on('data', (data) => send({ id, type: 'stdout', data }));
   child.stderr.setEncoding('utf8').on('data', (data) => send({ id, type: 'stderr', data }));
   child.once('error', (error) => { children.delete(id); send({ id, type: 'error', message: error.message, code: error.code }); });
@@ -44,10 +45,16 @@ process.on('message', ({ type, id, command, args, niceness }) => {
 process.on('disconnect', () => { for (const child of children.values()) child.kill('SIGKILL'); process.exit(0); });
 `;
 
+/** A tool on its way: who hears of it, and its process id once the helper has started it. */
+interface RunningTool {
+  handlers: LaunchHandlers;
+  pid?: number;
+}
+
 /** One helper process and the tools it runs: when it exits, those tools (and only those) are lost. */
 class LauncherProcess {
   private readonly child: ChildProcess;
-  private readonly running = new Map<number, LaunchHandlers>();
+  private readonly running = new Map<number, RunningTool>();
   private nextId = 1;
 
   constructor() {
@@ -59,7 +66,11 @@ class LauncherProcess {
     this.child.on('message', (event: LauncherEvent) => this.deliver(event));
     this.child.once('exit', (code, signal) => {
       const lost = new Error(`the media tool launcher exited (${signal ?? code}); its tools were lost`);
-      for (const handlers of this.running.values()) handlers.onError(lost);
+      for (const { handlers, pid } of this.running.values()) {
+        // Orphaned, the tool would run to its end for nobody, holding a core; its activity is retried anyway.
+        if (pid !== undefined) killQuietly(pid);
+        handlers.onError(lost);
+      }
       this.running.clear();
     });
     // Never keeps the worker alive by itself.
@@ -73,16 +84,20 @@ class LauncherProcess {
 
   launch(command: string, args: string[], niceness: number, handlers: LaunchHandlers): LaunchedProcess {
     const id = this.nextId++;
-    this.running.set(id, handlers);
+    this.running.set(id, { handlers });
     this.child.channel?.ref(); // A running tool keeps this process alive, as a child of its own would.
     this.child.send({ type: 'run', id, command, args, niceness });
     return { kill: () => (this.running.has(id) && this.usable ? this.child.send({ type: 'kill', id }) : undefined) };
   }
 
   private deliver(event: LauncherEvent): void {
-    const handlers = this.running.get(event.id);
-    if (!handlers) return;
+    const tool = this.running.get(event.id);
+    if (!tool) return;
+    const { handlers } = tool;
     switch (event.type) {
+      case 'started':
+        tool.pid = event.pid;
+        return;
       case 'stdout':
         return handlers.onStdout(event.data);
       case 'stderr':
@@ -109,6 +124,15 @@ class ProcessLauncher {
   launch(command: string, args: string[], niceness: number, handlers: LaunchHandlers): LaunchedProcess {
     if (!this.current?.usable) this.current = new LauncherProcess();
     return this.current.launch(command, args, niceness, handlers);
+  }
+}
+
+/** SIGKILL to a process that may have ended already. */
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // Gone already.
   }
 }
 

@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { runProcess } from './run-process';
 
 const parentOf = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+/** Running: it exists and is not a zombie (a killed orphan stays one until whoever adopted it reaps it). */
 const isRunning = (pid: number) => {
   try {
-    process.kill(pid, 0);
-    return true;
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]![0] !== 'Z';
   } catch {
     return false;
   }
@@ -61,7 +61,7 @@ describe('runProcess', () => {
     expect(isRunning(toolPid)).toBe(false);
   });
 
-  it('fails the running tools when the launcher dies, and starts a new launcher for the next', async () => {
+  it('fails and ends the running tools when the launcher dies, and starts a new launcher for the next', async () => {
     let launcher = 0;
     let tool = 0;
     const running = runProcess('sh', ['-c', 'echo $PPID $$; exec sleep 30'], {
@@ -71,7 +71,9 @@ describe('runProcess', () => {
       },
     });
     await expect(running).rejects.toThrow(/launcher exited/);
-    process.kill(tool, 'SIGKILL'); // Orphaned by the launcher's death (a real one runs to its end).
+    // Not left to run to its end as an orphan.
+    for (let waited = 0; isRunning(tool) && waited < 2_000; waited += 20) await new Promise((w) => setTimeout(w, 20));
+    expect(isRunning(tool)).toBe(false);
     const { stdout } = await runProcess('sh', ['-c', 'echo $PPID']);
     expect(Number(stdout.trim())).not.toBe(launcher);
   });
