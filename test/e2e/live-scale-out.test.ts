@@ -34,6 +34,9 @@ describe('live captions across API instances (Redis adapter)', () => {
     return `http://127.0.0.1:${port}`;
   };
 
+  const channelOf = (sessionId: unknown) =>
+    `${captionChannelPrefix(harness.env.TEMPORAL_TASK_QUEUE!)}#/captions#live:${String(sessionId)}#`;
+
   it('delivers captions from a speaker on instance A to a viewer on instance B', async () => {
     const [a, b] = [await startApi(), await startApi()];
     const { key } = await harness.createApiKey('scale-out');
@@ -46,10 +49,11 @@ describe('live captions across API instances (Redis adapter)', () => {
     viewer.socket.emit('watch', { session_id: sessionId });
     await viewer.waitFor('watching');
     // The session's captions travel on a channel of its own, which only B (its viewer's instance) hears:
-    // A publishes without subscribing, and a third instance would receive nothing.
-    const channel = `${captionChannelPrefix(harness.env.TEMPORAL_TASK_QUEUE!)}#/captions#live:${String(sessionId)}#`;
-    const subscribers = async () => ((await redis.call('PUBSUB', 'SHARDNUMSUB', channel)) as [string, number])[1];
-    await waitUntil('B subscribed to the session', async () => (await subscribers()) === 1, 5_000);
+    // A publishes without subscribing, and a third instance would receive nothing. B is subscribed by the
+    // time its viewer hears `watching`.
+    const subscribers = async () =>
+      ((await redis.call('PUBSUB', 'SHARDNUMSUB', channelOf(sessionId))) as [string, number])[1];
+    expect(await subscribers()).toBe(1);
 
     for (const frame of [...(await pcmFrames(15)).slice(0, 100), ...Array<Buffer>(12).fill(SILENCE_FRAME)]) {
       speaker.socket.emit('audio_chunk', frame);
@@ -81,4 +85,39 @@ describe('live captions across API instances (Redis adapter)', () => {
     viewer.close();
     await waitUntil('B unsubscribed', async () => (await subscribers()) === 0, 5_000);
   });
+
+  it('tells a viewer it is watching only once its instance hears the session', async () => {
+    const [a, b] = [await startApi(), await startApi()];
+    const { key } = await harness.createApiKey('scale-out-join');
+    const sessions: unknown[] = [];
+    for (let i = 0; i < 2; i++) {
+      const speaker = liveClient(a, '/audio-stream', { token: key, lang: 'en' });
+      clients.push(speaker);
+      sessions.push((await speaker.waitFor('connected')).session_id);
+    }
+    const viewer = liveClient(b, '/captions', { token: key });
+    clients.push(viewer);
+    // A first watch: the viewer is authenticated and B's Redis connections are up before Redis is held.
+    viewer.socket.emit('watch', { session_id: sessions[0] });
+    await viewer.waitFor('watching');
+
+    let watchingAt = 0;
+    viewer.socket.on('watching', () => (watchingAt = Date.now()));
+    // Redis busy for 600 ms (a script holds it): B's subscription to the second session waits behind it.
+    const held = redis.eval(HOLD_REDIS_MS, 0, '600');
+    await new Promise((wake) => setTimeout(wake, 50));
+    const watchSent = Date.now();
+    viewer.socket.emit('watch', { session_id: sessions[1] });
+    await held;
+    await viewer.waitFor('watching', (w) => w.session_id === sessions[1]);
+    expect(watchingAt - watchSent).toBeGreaterThanOrEqual(400);
+    expect(((await redis.call('PUBSUB', 'SHARDNUMSUB', channelOf(sessions[1]))) as [string, number])[1]).toBe(1);
+  });
 });
+
+/** Keeps Redis busy for ARGV[1] milliseconds: every other client's commands wait until it returns. */
+const HOLD_REDIS_MS = `
+local function now() local t = redis.call('TIME') return t[1] * 1000 + math.floor(t[2] / 1000) end
+local stop = now() + tonumber(ARGV[1])
+while now() < stop do end
+return 1`;

@@ -2,12 +2,16 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
-import type { Server, ServerOptions } from 'socket.io';
+import type { Namespace, Server, ServerOptions } from 'socket.io';
 import type { AppConfig } from '../../../libs/config';
 import type { CaptionPubSub } from './caption-pub-sub';
 
 /** socket.io's own payload cap: above any legitimate frame (64 KiB), far below memory trouble. */
 const MAX_MESSAGE_BYTES = 1024 * 1024;
+/** How long a join waits for Redis to confirm its subscription; past it (Redis away) the join goes on. */
+const JOIN_CONFIRM_TIMEOUT_MS = 2_000;
+
+type Adapter = Namespace['adapter'];
 
 /** Redis channels of the socket.io adapter: `<prefix>#<namespace>#<room>#` per room. */
 export const captionChannelPrefix = (taskQueue: string) => `voxflow:${taskQueue}:io`;
@@ -44,7 +48,10 @@ export class VoxflowIoAdapter extends IoAdapter {
       // With one pattern for all (Redis < 7), every instance receives every caption of the cluster.
       server.adapter(
         this.pubSub === 'sharded'
-          ? createShardedAdapter(pub, sub, { channelPrefix: prefix, subscriptionMode: 'dynamic' })
+          ? withConfirmedJoins(
+              createShardedAdapter(pub, sub, { channelPrefix: prefix, subscriptionMode: 'dynamic' }),
+              sub,
+            )
           : createAdapter(pub, sub, { key: prefix }),
       );
     }
@@ -60,4 +67,28 @@ export class VoxflowIoAdapter extends IoAdapter {
     const clients = connections.flatMap(({ pub, sub }) => [pub, sub]);
     await Promise.all(clients.map((client) => client.quit().catch(() => client.disconnect())));
   }
+}
+
+/**
+ * The sharded adapter subscribes to a room's channel when the room is created, without waiting for Redis, so
+ * a join resolved before the instance could hear the room: a viewer told it is watching (and given its catch-up
+ * lines) could miss a caption published by another instance in that round trip. Here a join into a shared room
+ * resolves once Redis has answered a PING sent after the subscription on the same connection (Redis answers
+ * in order), or after JOIN_CONFIRM_TIMEOUT_MS when Redis does not answer: viewers stay best effort.
+ * (socket.io constructs the adapter with `new`: a function, not an arrow.)
+ */
+function withConfirmedJoins(createAdapter: (nsp: Namespace) => Adapter, sub: Redis) {
+  return function confirmedJoinAdapter(nsp: Namespace): Adapter {
+    const adapter = createAdapter(nsp);
+    const addAll = adapter.addAll.bind(adapter);
+    adapter.addAll = (socketId, rooms) => {
+      const added = addAll(socketId, rooms);
+      // A socket's own room (its id) has no channel of its own: nothing to wait for when it connects.
+      if ([...rooms].every((room) => room === socketId)) return added;
+      const confirmed = sub.ping().catch(() => undefined);
+      const givenUp = new Promise((wake) => setTimeout(wake, JOIN_CONFIRM_TIMEOUT_MS).unref());
+      return Promise.resolve(added).then(() => Promise.race([confirmed, givenUp]).then(() => undefined));
+    };
+    return adapter;
+  };
 }

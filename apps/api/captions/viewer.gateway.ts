@@ -81,6 +81,9 @@ export class ViewerGateway implements OnGatewayConnection, OnGatewayDisconnect, 
       });
       return;
     }
+    // Resolves once this instance hears the session (socket-io.adapter): captions published from then on reach
+    // the viewer live, those before it come from storage below. Still open: a final line published just before
+    // and not yet stored (the line writer batches every 250 ms).
     await socket.join(room(sessionId));
     socket.emit('watching', { session_id: sessionId, language: session.language, status: session.status });
     // A late viewer first gets the recent final lines (from storage, so it works on any instance).
