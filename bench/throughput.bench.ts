@@ -22,9 +22,10 @@ import { longRecording } from './long-recording';
 const run = promisify(execFile);
 
 /**
- * Orchestration throughput: many short jobs (by URL, zero simulator latency) submitted through the API as
- * fast as it accepts them from `concurrency` clients, each ending in a webhook. Reports accepted/s,
- * completed/s, submit latency and submit → webhook, and the task-queue backlog the API exports.
+ * Orchestration throughput: many short jobs (by URL, zero simulator latency) submitted through the API, each
+ * ending in a webhook: as fast as it accepts them from `concurrency` clients, or with `--rate R` at R jobs a
+ * second. Reports accepted/s, completed/s, submit latency and submit → webhook, the task-queue backlog the API
+ * exports, and how fast the jobs in flight grew while submitting.
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -32,10 +33,12 @@ async function main(): Promise<void> {
       jobs: { type: 'string', default: '1000' },
       seconds: { type: 'string', default: '10' },
       concurrency: { type: 'string', default: '16' },
+      rate: { type: 'string', default: '0' },
     },
   });
   const jobs = Number(values.jobs);
   const concurrency = Number(values.concurrency);
+  const rate = Number(values.rate);
   const scratch = mkdtempSync(join(tmpdir(), 'voxflow-bench-throughput-'));
   const clip = join(scratch, 'clip.mp3');
   await run('ffmpeg', ['-v', 'error', '-y', '-i', await longRecording(1), '-t', values.seconds, '-c', 'copy', clip]);
@@ -76,28 +79,32 @@ async function main(): Promise<void> {
     const submittedAt = new Map<string, number>();
     const submitMs: number[] = [];
     let refused = 0;
-    let next = 0;
+    /** Submits one job; `since` is when it was due, so a late load generator counts against the latency. */
+    const submitOne = async (since: number): Promise<void> => {
+      const response = await fetch(`${stack.apiUrl}/v1/jobs`, {
+        method: 'POST',
+        headers: { 'x-api-key': key, 'content-type': 'application/json' },
+        body: JSON.stringify({ audio_url: `${filesUrl}/clip.mp3`, webhook_url: `${hooksUrl}/hooks` }),
+      });
+      submitMs.push(Math.round(Date.now() - since));
+      if (response.status !== 202) {
+        refused++;
+        return;
+      }
+      submittedAt.set(((await response.json()) as { id: string }).id, since);
+    };
+    // Jobs accepted and not yet finished, sampled while submitting: with a paced load, a backlog that keeps
+    // growing means the rate is more than the stack sustains.
+    const inFlight: Array<[number, number]> = [];
     const cpuBefore = stackCpuSeconds(stack);
     const started = Date.now();
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < jobs) {
-          next++;
-          const sent = Date.now();
-          const response = await fetch(`${stack.apiUrl}/v1/jobs`, {
-            method: 'POST',
-            headers: { 'x-api-key': key, 'content-type': 'application/json' },
-            body: JSON.stringify({ audio_url: `${filesUrl}/clip.mp3`, webhook_url: `${hooksUrl}/hooks` }),
-          });
-          submitMs.push(Date.now() - sent);
-          if (response.status !== 202) {
-            refused++;
-            continue;
-          }
-          submittedAt.set(((await response.json()) as { id: string }).id, sent);
-        }
-      }),
+    const inFlightSampler = setInterval(
+      () => inFlight.push([(Date.now() - started) / 1000, submittedAt.size - webhookAt.size]),
+      1_000,
     );
+    if (rate > 0) await submitPaced(jobs, rate, submitOne);
+    else await submitClosedLoop(jobs, concurrency, submitOne);
+    clearInterval(inFlightSampler);
     const submitted = Date.now();
     const deadline = Date.now() + Math.max(120_000, jobs * 2_000);
     while (webhookAt.size < submittedAt.size && Date.now() < deadline)
@@ -117,7 +124,7 @@ async function main(): Promise<void> {
     const figures = {
       jobs,
       audio_s: Number(values.seconds),
-      concurrency,
+      ...(rate > 0 ? { rate_per_s: rate } : { concurrency }),
       accepted: submittedAt.size,
       refused,
       webhooks: webhookAt.size,
@@ -129,6 +136,8 @@ async function main(): Promise<void> {
       webhook_p99_s: Number(percentile(endToEnd, 0.99).toFixed(1)),
       backlog_max: Math.max(0, ...backlog),
       backlog_last: backlog.at(-1) ?? 0,
+      in_flight_growth_per_s: Number(slope(inFlight.slice(Math.floor(inFlight.length / 4))).toFixed(2)),
+      in_flight_at_last_submit: inFlight.at(-1)?.[1] ?? 0,
     };
     report('throughput', figures);
     report('  cpu', { ...cpu, per_job_ms: Math.round((cpuTotal * 1000) / Math.max(1, webhookAt.size)) });
@@ -148,6 +157,45 @@ async function main(): Promise<void> {
     hooks.close();
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** `concurrency` clients, each submitting its next job when the last is answered: the most the API accepts. */
+async function submitClosedLoop(jobs: number, concurrency: number, submitOne: (since: number) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < jobs) {
+        next++;
+        await submitOne(Date.now());
+      }
+    }),
+  );
+}
+
+/**
+ * One job every 1/rate seconds whatever the answers (an open loop, as independent clients behave): the
+ * latency a client sees at that load, not the queueing of a fixed number of clients on a saturated stack.
+ */
+async function submitPaced(jobs: number, rate: number, submitOne: (since: number) => Promise<void>) {
+  const start = Date.now();
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < jobs; i++) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - Date.now();
+    if (wait > 0) await new Promise((wake) => setTimeout(wake, wait));
+    pending.push(submitOne(due));
+  }
+  await Promise.all(pending);
+}
+
+/** Least-squares slope of [x, y] points (0 for fewer than two). */
+function slope(points: Array<[number, number]>): number {
+  if (points.length < 2) return 0;
+  const meanX = points.reduce((sum, [x]) => sum + x, 0) / points.length;
+  const meanY = points.reduce((sum, [, y]) => sum + y, 0) / points.length;
+  const covariance = points.reduce((sum, [x, y]) => sum + (x - meanX) * (y - meanY), 0);
+  const variance = points.reduce((sum, [x]) => sum + (x - meanX) ** 2, 0);
+  return covariance / variance;
 }
 
 runBench('throughput', main);
