@@ -68,6 +68,7 @@ class LauncherProcess {
       const lost = new Error(`the media tool launcher exited (${signal ?? code}); its tools were lost`);
       for (const { handlers, pid } of this.running.values()) {
         // Orphaned, the tool would run to its end for nobody, holding a core; its activity is retried anyway.
+        // (Linux hands out process ids in sequence: a tool that ended a moment ago left no id to reuse so soon.)
         if (pid !== undefined) killQuietly(pid);
         handlers.onError(lost);
       }

@@ -86,8 +86,11 @@ function withConfirmedJoins(createAdapter: (nsp: Namespace) => Adapter, sub: Red
       // A socket's own room (its id) has no channel of its own: nothing to wait for when it connects.
       if ([...rooms].every((room) => room === socketId)) return added;
       const confirmed = sub.ping().catch(() => undefined);
-      const givenUp = new Promise((wake) => setTimeout(wake, JOIN_CONFIRM_TIMEOUT_MS).unref());
-      return Promise.resolve(added).then(() => Promise.race([confirmed, givenUp]).then(() => undefined));
+      let timer: NodeJS.Timeout | undefined;
+      const givenUp = new Promise((wake) => (timer = setTimeout(wake, JOIN_CONFIRM_TIMEOUT_MS)));
+      return Promise.resolve(added)
+        .then(() => Promise.race([confirmed, givenUp]))
+        .then(() => clearTimeout(timer));
     };
     return adapter;
   };
