@@ -186,6 +186,33 @@ describe('live captions over socket.io', () => {
     expect(client.of('session_ended')).toEqual([]);
   });
 
+  it('gives a viewer who starts watching as a final line goes out that line too, once', async () => {
+    const client = speaker(key);
+    const { session_id: sessionId } = await client.waitFor('connected');
+    const late = viewer(key);
+    await waitUntil('the viewer connected', () => late.socket.connected);
+    // The moment the speaker has its first final line, the line is on its way to viewers and waits (up to
+    // 250 ms) in the write batch: a viewer who starts watching now finds neither it live nor in storage.
+    let first: Record<string, unknown> | undefined;
+    client.socket.on('transcription', (t: Record<string, unknown>) => {
+      if (first || t.is_final !== true) return;
+      first = t;
+      late.socket.emit('watch', { session_id: sessionId });
+    });
+    await stream(client, [...speech, ...Array(12).fill(SILENCE_FRAME)]);
+    await waitUntil('the first final line', () => first);
+    const caught = await late.waitFor('caption', (c) => c.is_final === true && c.start === first!.start, 5_000);
+    expect(caught.transcript).toBe(first!.transcript);
+    client.socket.emit('stop');
+    await late.waitFor('session_ended');
+    const starts = late
+      .of('caption')
+      .filter((c) => c.is_final === true)
+      .map((c) => c.start);
+    expect(starts.length).toBeGreaterThan(1);
+    expect(new Set(starts).size).toBe(starts.length);
+  });
+
   it('survives an upstream drop by reconnecting and keeps captioning', async () => {
     api.simulator.faults.update({ live: { dropAfterMs: 1_500 } });
     const client = speaker(key);

@@ -3,7 +3,7 @@ import type { NewCaptionLine } from '../../../libs/db/live-session.schema';
 import type { LiveSessionsRepository } from '../../../libs/db/live-sessions.repository';
 
 /** A line waits at most this long before it is stored. */
-const FLUSH_AFTER_MS = 250;
+export const FLUSH_AFTER_MS = 250;
 const MAX_BATCH = 500;
 
 /**

@@ -18,9 +18,16 @@ import {
   type ViewerClientEvents,
   type ViewerServerEvents,
 } from './caption-events';
+import { FLUSH_AFTER_MS } from './caption-line-writer';
 import { LiveAuthenticator, LiveAuthError, type LiveIdentity } from './live-authenticator';
 
 const RECENT_LINES = 20;
+/**
+ * When a late viewer looks at stored lines a second time: a final line published just before its instance
+ * subscribed may still wait in its speaker instance's write batch the first time (a batch is stored within
+ * FLUSH_AFTER_MS, plus the write itself). Found then, it comes after any newer line the viewer got live.
+ */
+const SECOND_LOOK_MS = 2 * FLUSH_AFTER_MS;
 const room = (sessionId: string) => `live:${sessionId}`;
 
 type ViewerSocket = Socket<
@@ -82,12 +89,39 @@ export class ViewerGateway implements OnGatewayConnection, OnGatewayDisconnect, 
       return;
     }
     // Resolves once this instance hears the session (socket-io.adapter): captions published from then on reach
-    // the viewer live, those before it come from storage below. Still open: a final line published just before
-    // and not yet stored (the line writer batches every 250 ms).
+    // the viewer live; those before it come from storage, twice for a live session (SECOND_LOOK_MS).
     await socket.join(room(sessionId));
     socket.emit('watching', { session_id: sessionId, language: session.language, status: session.status });
-    // A late viewer first gets the recent final lines (from storage, so it works on any instance).
-    for (const line of await this.sessions.captionLines(sessionId, RECENT_LINES)) {
+    // Final lines this viewer has been sent, by start time, so that neither look sends one twice.
+    const sent = new Set<number>();
+    const noteSent = (event: string, caption: CaptionEvent) => {
+      if (event === 'caption' && caption.is_final && caption.session_id === sessionId) sent.add(caption.start);
+    };
+    socket.onAnyOutgoing(noteSent);
+    try {
+      // A late viewer first gets the recent final lines (from storage, so it works on any instance).
+      this.sendLines(socket, sessionId, await this.sessions.captionLines(sessionId, RECENT_LINES), sent);
+      if (session.status !== 'ended') {
+        await new Promise((wake) => setTimeout(wake, SECOND_LOOK_MS));
+        if (socket.connected)
+          this.sendLines(socket, sessionId, await this.sessions.captionLines(sessionId, RECENT_LINES), sent);
+      }
+    } finally {
+      socket.offAnyOutgoing(noteSent);
+    }
+    if (session.status === 'ended')
+      socket.emit('session_ended', { session_id: sessionId, reason: session.endReason ?? 'ended', timestamp: now() });
+  }
+
+  /** Stored final lines as captions, skipping those the viewer has already been sent (live or stored). */
+  private sendLines(
+    socket: ViewerSocket,
+    sessionId: string,
+    lines: Awaited<ReturnType<LiveSessionsRepository['captionLines']>>,
+    sent: ReadonlySet<number>,
+  ): void {
+    for (const line of lines) {
+      if (sent.has(line.start)) continue;
       socket.emit('caption', {
         session_id: sessionId,
         transcript: line.text,
@@ -100,8 +134,6 @@ export class ViewerGateway implements OnGatewayConnection, OnGatewayDisconnect, 
         timestamp: now(),
       });
     }
-    if (session.status === 'ended')
-      socket.emit('session_ended', { session_id: sessionId, reason: session.endReason ?? 'ended', timestamp: now() });
   }
 
   caption(sessionId: string, caption: CaptionEvent): void {
