@@ -1,15 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { isRunning, parentPid } from '../../test/support/proc-state';
+import { waitUntil } from '../../test/support/wait-until';
 import { runProcess } from './run-process';
-
-const parentOf = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
-/** Running: it exists and is not a zombie (a killed orphan stays one until whoever adopted it reaps it). */
-const isRunning = (pid: number) => {
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]![0] !== 'Z';
-  } catch {
-    return false;
-  }
-};
 
 describe('runProcess', () => {
   it('runs media tools niced, below the worker that starts them', async () => {
@@ -22,7 +14,7 @@ describe('runProcess', () => {
     const { stdout } = await runProcess('sh', ['-c', 'echo $PPID']);
     const launcher = Number(stdout.trim());
     expect(launcher).not.toBe(process.pid);
-    expect(parentOf(launcher)).toBe(process.pid);
+    expect(parentPid(launcher)).toBe(process.pid);
     expect(readFileSync(`/proc/${launcher}/cmdline`, 'utf8').split('\0')[1]).toBe('-e');
   });
 
@@ -72,8 +64,7 @@ describe('runProcess', () => {
     });
     await expect(running).rejects.toThrow(/launcher exited/);
     // Not left to run to its end as an orphan.
-    for (let waited = 0; isRunning(tool) && waited < 2_000; waited += 20) await new Promise((w) => setTimeout(w, 20));
-    expect(isRunning(tool)).toBe(false);
+    await waitUntil('the orphaned tool to die', () => !isRunning(tool), 2_000);
     const { stdout } = await runProcess('sh', ['-c', 'echo $PPID']);
     expect(Number(stdout.trim())).not.toBe(launcher);
   });

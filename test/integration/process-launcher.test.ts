@@ -1,18 +1,9 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isRunning, processState } from '../support/proc-state';
 import { waitUntil } from '../support/wait-until';
 
 const RUN_PROCESS = join(__dirname, '..', '..', 'dist', 'libs', 'media', 'run-process.js');
-
-/** A process's state letter from /proc (R, S, Z, …); undefined once it is reaped. */
-function stateOf(pid: number): string | undefined {
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[0];
-  } catch {
-    return undefined;
-  }
-}
 
 describe('media tools of a process that dies', () => {
   it('die with it: the launcher kills what it runs when its worker is gone (SIGKILL included)', async () => {
@@ -25,10 +16,10 @@ describe('media tools of a process that dies', () => {
     let output = '';
     worker.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const tool = await waitUntil('the tool to start', () => Number(output.trim()) || undefined, 10_000);
-    expect(stateOf(tool)).toBe('S'); // asleep, alive
+    expect(processState(tool)).toBe('S'); // asleep, alive
 
     worker.kill('SIGKILL');
     // Killed by the launcher, then reaped by whoever inherits it.
-    await waitUntil('the tool to die', () => [undefined, 'Z'].includes(stateOf(tool)), 5_000);
+    await waitUntil('the tool to die', () => !isRunning(tool), 5_000);
   });
 });
