@@ -9,6 +9,7 @@ import {
   type OnGatewayDisconnect,
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
+import type { LiveCaptionLineDocument } from '../../../libs/db/live-session.schema';
 import { LiveSessionsRepository } from '../../../libs/db/live-sessions.repository';
 import { ApiMetrics } from '../../../libs/metrics/api-metrics';
 import {
@@ -101,23 +102,23 @@ export class ViewerGateway implements OnGatewayConnection, OnGatewayDisconnect, 
     try {
       // A late viewer first gets the recent final lines (from storage, so it works on any instance).
       this.sendLines(socket, sessionId, await this.sessions.captionLines(sessionId, RECENT_LINES), sent);
-      if (session.status !== 'ended') {
-        await new Promise((wake) => setTimeout(wake, SECOND_LOOK_MS));
-        if (socket.connected)
-          this.sendLines(socket, sessionId, await this.sessions.captionLines(sessionId, RECENT_LINES), sent);
+      if (session.status === 'ended') {
+        socket.emit('session_ended', { session_id: sessionId, reason: session.endReason ?? 'ended', timestamp: now() });
+        return;
       }
+      await new Promise((wake) => setTimeout(wake, SECOND_LOOK_MS));
+      if (socket.connected)
+        this.sendLines(socket, sessionId, await this.sessions.captionLines(sessionId, RECENT_LINES), sent);
     } finally {
       socket.offAnyOutgoing(noteSent);
     }
-    if (session.status === 'ended')
-      socket.emit('session_ended', { session_id: sessionId, reason: session.endReason ?? 'ended', timestamp: now() });
   }
 
   /** Stored final lines as captions, skipping those the viewer has already been sent (live or stored). */
   private sendLines(
     socket: ViewerSocket,
     sessionId: string,
-    lines: Awaited<ReturnType<LiveSessionsRepository['captionLines']>>,
+    lines: LiveCaptionLineDocument[],
     sent: ReadonlySet<number>,
   ): void {
     for (const line of lines) {
