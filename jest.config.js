@@ -18,6 +18,7 @@ module.exports = {
     {
       ...shared,
       displayName: 'unit',
+      globalSetup: '<rootDir>/test/support/local-media-tools.ts',
       testMatch: [
         '<rootDir>/{apps,libs,workflows,activities,deploy}/**/*.spec.ts',
         '<rootDir>/test/{lint,deploy}/**/*.test.ts',

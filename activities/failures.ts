@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { JOB_ERROR_CODES, type JobErrorCode } from '../libs/contracts/job';
-import { UnsupportedMediaError } from '../libs/media/media-errors';
+import { MediaToolUnavailableError, UnsupportedMediaError } from '../libs/media/media-errors';
 import { OutboundRefusedError } from '../libs/net/outbound-policy';
 import { ProviderError } from '../libs/providers/provider-error';
 
@@ -32,6 +32,7 @@ export function classify(error: unknown): unknown {
       : permanent(error.code, error.message);
   }
   if (error instanceof UnsupportedMediaError) return permanent(JOB_ERROR_CODES.unsupportedMedia, error.message);
+  if (error instanceof MediaToolUnavailableError) return transient(JOB_ERROR_CODES.mediaToolUnavailable, error.message);
   if (error instanceof OutboundRefusedError) return permanent(JOB_ERROR_CODES.sourceForbidden, error.message);
   return error;
 }

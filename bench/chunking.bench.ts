@@ -2,9 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readInfraOptions } from '../deploy/local/infra-options';
-import { leanFfmpegEnv } from '../deploy/local/toolchain';
-import { loadConfig } from '../libs/config';
+import { localMediaTools } from '../deploy/local/local-media-tools';
 import { PIPELINE } from '../libs/contracts/pipeline';
 import { planChunks } from '../libs/media/chunk-plan';
 import { normalizeAudio } from '../libs/media/normalize-audio';
@@ -23,10 +21,8 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { minutes: { type: 'string', default: '60' } } });
   const recording = await longRecording(Number(values.minutes));
   const scratch = mkdtempSync(join(tmpdir(), 'voxflow-bench-chunking-'));
-  const infra = readInfraOptions();
-  // What the bench stack's worker runs, by the stack's rule: the lean build when installed, unless
-  // FFMPEG_PATH/FFPROBE_PATH say otherwise (`FFMPEG_PATH=ffmpeg FFPROBE_PATH=ffprobe` measures Debian's).
-  const tools = loadConfig({ ...leanFfmpegEnv(infra.cacheDir, infra.repoRoot), ...process.env }).media;
+  // What the bench stack's worker runs, unless FFMPEG_PATH/FFPROBE_PATH say otherwise.
+  const tools = localMediaTools();
   try {
     const started = performance.now();
     const info = await probeMedia(recording, tools);

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { localMediaToolsEnv } from '../deploy/local/local-media-tools';
 
 /** `npm run bench -- NAME [args]`: runs bench/NAME.bench.ts (compiled), which prints its figures. */
 const [name, ...args] = process.argv.slice(2);
@@ -13,5 +14,7 @@ if (!name || !available.includes(name)) {
 }
 const script = join(__dirname, `${name}.bench.js`);
 if (!existsSync(script)) process.exit(2);
-const { status } = spawnSync(process.execPath, [script, ...args], { stdio: 'inherit' });
+// Benchmarks run the local stack's media tools, as `npm start` does.
+const env = { ...process.env, ...localMediaToolsEnv() };
+const { status } = spawnSync(process.execPath, [script, ...args], { stdio: 'inherit', env });
 process.exit(status ?? 1);

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { WORKFLOW_TRACING_INTERCEPTORS } from '../../libs/tracing/tracing';
 import {
   TRACED_WORKFLOW_BUNDLE_PATH,
@@ -21,6 +21,8 @@ async function main(): Promise<void> {
     const { code } = await bundleWorkflowCode({
       workflowsPath: WORKFLOWS_PATH,
       workflowInterceptorModules,
+      // webpack's module listing is noise unless something is wrong.
+      logger: new DefaultLogger('WARN'),
       ...WORKFLOW_BUNDLER_OPTIONS,
     });
     await writeFile(path, code);

@@ -1,10 +1,11 @@
-import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Server } from 'node:http';
 import type { Connection } from 'mongoose';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { InjectConfig, type AppConfig } from '../../libs/config';
+import { checkMediaTools } from '../../libs/media/check-media-tools';
 import { temporalConnectionOptions } from '../../libs/temporal/connection-options';
 import { startTracing, type Tracing } from '../../libs/tracing/tracing';
 import { buildActivityDeps } from './activity-deps.factory';
@@ -23,6 +24,10 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
   private deps?: ActivityDeps;
   private metricsServer?: Server;
   private tracing?: Tracing;
+  /** Why this worker does not poll, when it cannot do the work (its media tools do not run). */
+  private refusal?: string;
+  private endRefusal?: () => void;
+  private readonly logger = new Logger(TemporalWorkerService.name);
 
   constructor(
     @InjectConfig() private readonly config: AppConfig,
@@ -31,6 +36,16 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
 
   async onApplicationBootstrap(): Promise<void> {
     const deps = (this.deps = await buildActivityDeps(this.config, this.mongo));
+    const media = await checkMediaTools(this.config.media);
+    if (!media.ok) {
+      // Every job it polled would fail at its first media step: it stays up, unready, saying why, and polls nothing.
+      this.refusal = `media tools unavailable: ${Object.values(media.problems).filter(Boolean).join('; ')}`;
+      this.logger.error(`Not polling: ${this.refusal}`);
+      this.running = new Promise<void>((resolvePromise) => (this.endRefusal = resolvePromise));
+      await this.serveHealth();
+      return;
+    }
+    this.logger.log(`Media tools: ffmpeg ${media.versions.ffmpeg}, ffprobe ${media.versions.ffprobe}`);
     this.tracing = startTracing(this.config, 'voxflow-worker');
     this.connection = await NativeConnection.connect(temporalConnectionOptions(this.config));
     this.worker = await Worker.create({
@@ -38,7 +53,7 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
       namespace: this.config.temporal.namespace,
       taskQueue: this.config.temporal.taskQueue,
       activities: createActivities(deps),
-      ...workflowSource(this.config.env === 'production', this.tracing !== undefined),
+      ...workflowSource(this.tracing !== undefined),
       plugins: this.tracing ? [this.tracing.plugin] : [],
       // Chunk transcriptions are I/O-bound waits on providers: many run at once per worker.
       maxConcurrentActivityTaskExecutions: 64,
@@ -50,8 +65,14 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
     });
     this.running = this.worker.run();
     await ensureRetentionSchedule(this.config);
-    if (this.config.worker.metricsPort > 0)
-      this.metricsServer = await deps.metrics.serve(this.config.worker.metricsPort, () => this.state === 'RUNNING');
+    await this.serveHealth();
+  }
+
+  private async serveHealth(): Promise<void> {
+    if (this.config.worker.metricsPort <= 0) return;
+    this.metricsServer = await this.deps!.metrics.serve(this.config.worker.metricsPort, () =>
+      this.refusal ? { ready: false, reason: this.refusal } : { ready: this.state === 'RUNNING' },
+    );
   }
 
   /** Settles when the worker stops: after shutdown, or with the error that killed it. */
@@ -69,6 +90,7 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.endRefusal?.();
     if (this.worker && this.worker.getState() === 'RUNNING') this.worker.shutdown();
     await this.running?.catch(() => undefined);
     await this.connection?.close();

@@ -1,10 +1,13 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { BundleOptions, WorkerOptions } from '@temporalio/worker';
 
-/** Where `npm run build` writes the production workflow bundles: plain, and with the tracing interceptors. */
-export const WORKFLOW_BUNDLE_PATH = join(__dirname, '..', '..', 'workflow-bundle.js');
-export const TRACED_WORKFLOW_BUNDLE_PATH = join(__dirname, '..', '..', 'workflow-bundle.traced.js');
+/** dist/, where `npm run build` (and `npm run setup`) write the compiled code and the workflow bundles. */
+const DIST = ((up) => (basename(up) === 'dist' ? up : join(up, 'dist')))(join(__dirname, '..', '..'));
+
+/** The workflow bundles: plain, and with the tracing interceptors. */
+export const WORKFLOW_BUNDLE_PATH = join(DIST, 'workflow-bundle.js');
+export const TRACED_WORKFLOW_BUNDLE_PATH = join(DIST, 'workflow-bundle.traced.js');
 
 /** The workflows entry point, as source in development and tests, as compiled JS under dist/. */
 export const WORKFLOWS_PATH = require.resolve('../../workflows');
@@ -20,16 +23,11 @@ export const WORKFLOW_BUNDLER_OPTIONS: Pick<BundleOptions, 'webpackConfigHook'> 
 };
 
 /**
- * Production workers load the bundle built once at build time (fast start, no webpack at runtime);
- * everywhere else the worker bundles from source so edits take effect on restart.
+ * Every worker (production, `npm start`, tests) loads the bundle built once by the build: no webpack at start,
+ * and the code a test runs is the code that ships.
  */
-export function workflowSource(
-  production: boolean,
-  traced: boolean,
-): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'bundlerOptions'> {
-  // Bundling from source picks up the tracing plugin's workflow interceptors by itself.
-  if (!production) return { workflowsPath: WORKFLOWS_PATH, bundlerOptions: WORKFLOW_BUNDLER_OPTIONS };
+export function workflowSource(traced: boolean): Pick<WorkerOptions, 'workflowBundle'> {
   const codePath = traced ? TRACED_WORKFLOW_BUNDLE_PATH : WORKFLOW_BUNDLE_PATH;
-  if (!existsSync(codePath)) throw new Error(`Workflow bundle missing at ${codePath}: run "npm run build" first.`);
+  if (!existsSync(codePath)) throw new Error(`Workflow bundle missing at ${codePath}: run "npm run setup" first.`);
   return { workflowBundle: { codePath } };
 }

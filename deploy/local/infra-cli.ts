@@ -1,8 +1,8 @@
 import type { ComponentStatus } from './component-status';
 import { readInfraOptions } from './infra-options';
-import { infraDown, infraStatus, infraUp, installTools } from './infra';
+import { infraDown, infraStatus, infraUp } from './infra';
 
-const USAGE = 'usage: infra up | down | status | install';
+const USAGE = 'usage: infra up | down | status';
 
 function print(title: string, components: ComponentStatus[]): void {
   process.stdout.write(`${title}\n`);
@@ -24,10 +24,6 @@ async function main(command: string | undefined): Promise<void> {
       return;
     case 'status':
       print('voxflow infra status', await infraStatus(options));
-      return;
-    case 'install':
-      process.stdout.write(`voxflow infra install (cache ${options.cacheDir})\n`);
-      for (const line of await installTools(options)) process.stdout.write(`  ${line}\n`);
       return;
     default:
       throw new Error(USAGE);

@@ -5,7 +5,6 @@ import { ensureMongoWire, mongoProcess, pingMongo } from './mongo-server';
 import { isPortOpen } from './probes';
 import { ensureRedis, pingRedis, redisProcess } from './redis-server';
 import { ensureSearchAttributes, ensureTemporalDevServer, temporalProcess } from './temporal-server';
-import { buildLeanFfmpeg, findOnPath, resolveFerretDb, resolveKustomize, resolveTemporalCli } from './toolchain';
 
 /**
  * The local infrastructure behind `npm run infra:up|down|status`, `npm test`, `npm start` and the demo:
@@ -98,25 +97,6 @@ export async function infraStatus(options: InfraOptions = readInfraOptions()): P
     probe('mongodb', options.ports.mongodb, options.external.mongodbUri),
     probe('redis', options.ports.redis, options.external.redisUrl),
   ]);
-}
-
-/** Builds or finds the server binaries without starting anything (CI warms its cache with this). */
-export async function installTools(options: InfraOptions = readInfraOptions()): Promise<string[]> {
-  const found: string[] = [`temporal: ${await resolveTemporalCli(options.cacheDir, options.temporalCli)}`];
-  const mongod = findOnPath('mongod');
-  found.push(mongod ? `mongodb: ${mongod}` : `mongodb: ${await resolveFerretDb(options.cacheDir, options.repoRoot)}`);
-  // Not infrastructure, but a build tool the deployment tests need (deploy/k8s).
-  found.push(`kustomize: ${await resolveKustomize(options.cacheDir)}`);
-  const media = await buildLeanFfmpeg(options.cacheDir, options.repoRoot);
-  found.push(
-    typeof media === 'string'
-      ? `ffmpeg: the one on PATH (the lean build failed: ${media})`
-      : `ffmpeg: ${media.ffmpeg} (lean build)`,
-  );
-  found.push(
-    `redis: ${findOnPath('redis-server') ?? 'redis-server not on PATH (set REDIS_URL or apt-get install redis-server)'}`,
-  );
-  return found;
 }
 
 async function checkExternalTemporal(address: string): Promise<ComponentStatus> {

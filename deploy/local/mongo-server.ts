@@ -2,7 +2,7 @@ import mongoose from 'mongoose';
 import type { ComponentStatus } from './component-status';
 import { ManagedProcess } from './managed-process';
 import { isPortOpen, waitFor } from './probes';
-import { FERRETDB_VERSION, findOnPath, resolveFerretDb } from './toolchain';
+import { FERRETDB_VERSION, ferretDb, findOnPath, requireTool } from './toolchain';
 
 export interface MongoWireOptions {
   cacheDir: string;
@@ -58,7 +58,7 @@ export async function ensureMongoWire(options: MongoWireOptions): Promise<Compon
   const [command, args, implementation] = mongod
     ? [mongod, ['--dbpath', options.dir, '--port', String(port), '--bind_ip', '127.0.0.1', '--quiet'], 'mongod']
     : [
-        await resolveFerretDb(options.cacheDir, options.repoRoot),
+        requireTool(ferretDb(options.cacheDir, options.repoRoot)),
         ['-listen-addr', `127.0.0.1:${port}`, '-data-dir', `${options.dir}/sqlite`, '-log-level', 'error'],
         `FerretDB ${FERRETDB_VERSION} (SQLite)`,
       ];

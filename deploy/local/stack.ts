@@ -4,9 +4,9 @@ import { launchApp, waitForHttp, type LaunchedApp } from './app-launcher';
 import type { ComponentStatus } from './component-status';
 import { infraDown, infraUp } from './infra';
 import type { InfraOptions } from './infra-options';
-import { isPortOpen } from './probes';
+import { isPortOpen, waitFor } from './probes';
 import { providerSetup, SIMULATOR_PORT } from './sandbox';
-import { leanFfmpegEnv } from './toolchain';
+import { localMediaToolsEnv } from './local-media-tools';
 import { waitForWorker } from './worker-ready';
 
 export interface StackOptions {
@@ -41,6 +41,23 @@ async function choosePort(preferred: number, busy: StackOptions['portBusy'], wha
   });
 }
 
+/** Waits for the worker's /health/ready; one that refuses work says why at once (its media tools, say). */
+async function waitForWorkerHealth(worker: LaunchedApp, port: number): Promise<void> {
+  let refusal: string | undefined;
+  await waitFor(
+    'the worker',
+    async () => {
+      const response = await fetch(`http://127.0.0.1:${port}/health/ready`, { signal: AbortSignal.timeout(2_000) });
+      refusal = response.ok ? undefined : ((await response.json()) as { reason?: string }).reason;
+      return response.ok;
+    },
+    {
+      timeoutMs: 60_000,
+      abortIf: () => refusal && `it does not take jobs: ${refusal}${worker.logFile ? ` (log: ${worker.logFile})` : ''}`,
+    },
+  );
+}
+
 /**
  * The whole local stack: infrastructure, the provider simulator when no provider key is set (sandbox),
  * the API and the worker. `stop()` ends what this call started, and nothing else.
@@ -55,9 +72,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     if (!keepInfra && startedInfra.length) await infraDown(options.infra, startedInfra);
   };
   try {
-    // The lean ffmpeg when `infra install` built it; FFMPEG_PATH/FFPROBE_PATH set by the caller win.
-    const mediaEnv = leanFfmpegEnv(options.infra.cacheDir, options.infra.repoRoot);
-    const baseEnv = { ...mediaEnv, ...process.env, ...options.env };
+    const baseEnv = { ...process.env, ...options.env };
+    Object.assign(baseEnv, localMediaToolsEnv(baseEnv));
     const providers = await providerSetup(baseEnv);
     const apiPort = await choosePort(Number(baseEnv.PORT ?? 3000), options.portBusy, 'API');
     const metricsPort = await choosePort(Number(baseEnv.WORKER_METRICS_PORT ?? 9464), 'pick-free', 'worker metrics');
@@ -93,7 +109,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     );
     workerExited.catch(() => undefined); // Observed through the race below; later exits are stop()'s business.
     await Promise.race([
-      Promise.all([waitForHttp(api, `${apiUrl}/health/ready`), waitForWorker(config)]),
+      Promise.all([
+        waitForHttp(api, `${apiUrl}/health/ready`),
+        waitForWorkerHealth(worker, metricsPort).then(() => waitForWorker(config)),
+      ]),
       workerExited,
     ]);
     return { apiUrl, sandbox: providers.sandbox, infra, apps: started, env, stop };

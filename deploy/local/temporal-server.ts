@@ -6,7 +6,7 @@ import { ALL_SEARCH_ATTRIBUTES } from '../../libs/contracts/temporal';
 import type { ComponentStatus } from './component-status';
 import { ManagedProcess } from './managed-process';
 import { isPortOpen, waitFor } from './probes';
-import { resolveTemporalCli } from './toolchain';
+import { requireTool, temporalCli } from './toolchain';
 
 export interface TemporalServerOptions {
   cacheDir: string;
@@ -52,7 +52,7 @@ export async function ensureTemporalDevServer(options: TemporalServerOptions): P
       : { name: 'temporal', state: 'external', address, details: ['already answering; not started by Voxflow'] };
   }
 
-  const cli = await resolveTemporalCli(options.cacheDir, options.temporalCli);
+  const cli = requireTool(temporalCli(options.cacheDir, options.temporalCli));
   const record = proc.start(cli, [
     'server',
     'start-dev',

@@ -46,6 +46,7 @@ export const JOB_ERROR_CODES = {
   sourceForbidden: 'source_forbidden',
   sourceTooLarge: 'source_too_large',
   unsupportedMedia: 'unsupported_media',
+  mediaToolUnavailable: 'media_tool_unavailable',
   unsupportedLanguage: 'unsupported_language',
   providerAuth: 'provider_auth',
   providerRateLimited: 'provider_rate_limited',

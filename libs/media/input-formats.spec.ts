@@ -4,19 +4,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { readInfraOptions } from '../../deploy/local/infra-options';
-import { installedLeanFfmpeg } from '../../deploy/local/toolchain';
+import { localMediaTools } from '../../deploy/local/local-media-tools';
+import { leanFfmpeg } from '../../deploy/local/toolchain';
 import { refusedFormatMessage } from './input-formats';
 import { UnsupportedMediaError } from './media-errors';
-import { PATH_MEDIA_TOOLS, type MediaTools } from './media-tools';
+import type { MediaTools } from './media-tools';
 import { normalizeAudio } from './normalize-audio';
 import { probeMedia } from './probe';
 
 const run = promisify(execFile);
 const infra = readInfraOptions();
-const lean = installedLeanFfmpeg(infra.cacheDir, infra.repoRoot);
-// Debian's ffmpeg, and the lean build the worker runs once `npm run infra:install` made it: the same answers.
+const local = localMediaTools();
+const leanDir = leanFfmpeg(infra.cacheDir, infra.repoRoot).find();
+const lean = leanDir ? { ffmpeg: join(leanDir, 'ffmpeg'), ffprobe: join(leanDir, 'ffprobe') } : undefined;
+// What the local stack runs (npm's static build), and the lean build the Docker image runs: the same answers.
 const toolsets: [string, MediaTools][] = [
-  ['ffmpeg on PATH', PATH_MEDIA_TOOLS],
+  ["the local stack's build", local],
   ...(lean ? [['the lean build', lean] as [string, MediaTools]] : []),
 ];
 
@@ -29,7 +32,7 @@ describe.each(toolsets)('input formats, %s', (_name, tools) => {
     const inputs = ['-f', 'lavfi', '-i', 'sine=frequency=440:duration=1'];
     if (video) inputs.push('-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=5:duration=1');
     const path = join(dir, file);
-    await run('ffmpeg', ['-v', 'error', '-y', ...inputs, ...encoding, path]);
+    await run(local.ffmpeg, ['-v', 'error', '-y', ...inputs, ...encoding, path]);
     return path;
   }
 
@@ -93,7 +96,7 @@ describe.each(toolsets)('input formats, %s', (_name, tools) => {
   });
 });
 
-// CI builds the lean ffmpeg (`npm run infra:install`), so there its absence is a failure, not a skip.
+// `npm test` builds the lean ffmpeg (`npm run setup -- --tests`), so in CI its absence is a failure, not a skip.
 (lean || process.env.CI === 'true' ? describe : describe.skip)('the lean ffmpeg build', () => {
   const listed = (output: string) =>
     output

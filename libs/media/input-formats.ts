@@ -30,9 +30,11 @@ export const INPUT_RESTRICTIONS: readonly string[] = [
  * `[hls @ 0x…] Format not on whitelist '…'`), or undefined for any other failure.
  */
 export function refusedFormatMessage(stderr: string): string | undefined {
-  const match = /\[([\w,]+) @ 0x[0-9a-f]+\] Format not on whitelist/.exec(stderr);
+  // ffmpeg ≥ 6 refuses an HLS playlist without a playlist's file name before the whitelist is consulted.
+  const match =
+    /\[([\w,]+) @ 0x[0-9a-f]+\] Format not on whitelist/.exec(stderr) ?? /Not detecting (m3u8)\/hls/.exec(stderr);
   if (!match) return undefined;
-  const format = match[1]!;
+  const format = match[1] === 'm3u8' ? 'hls' : match[1]!;
   if (REFERENCING_FORMATS.has(format)) {
     return `the file is a playlist or script (${format}) that points at other files; send the media itself`;
   }

@@ -5,3 +5,14 @@ export class UnsupportedMediaError extends Error {
     this.name = 'UnsupportedMediaError';
   }
 }
+
+/**
+ * This worker cannot run a media tool: missing, not executable, or killed by a signal it did not send. Nothing
+ * is wrong with the recording, so the step is retried (another worker may have the tool) before the job fails.
+ */
+export class MediaToolUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MediaToolUnavailableError';
+  }
+}

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isRunning, parentPid } from '../../test/support/proc-state';
 import { waitUntil } from '../../test/support/wait-until';
+import { MediaToolUnavailableError } from './media-errors';
 import { runProcess } from './run-process';
 
 describe('runProcess', () => {
@@ -34,8 +35,16 @@ describe('runProcess', () => {
     );
   });
 
-  it('reports a missing tool with its spawn error code', async () => {
-    await expect(runProcess('/nonexistent/ffmpeg', [])).rejects.toMatchObject({ code: 'ENOENT' });
+  it('reports a missing tool as unavailable, with its spawn error code', async () => {
+    const missing = runProcess('/nonexistent/ffmpeg', []);
+    await expect(missing).rejects.toThrow(MediaToolUnavailableError);
+    await expect(missing).rejects.toThrow('ffmpeg could not be started (ENOENT)');
+  });
+
+  it('reports a tool killed by a signal nobody here sent (a crash) as unavailable, not as a failed input', async () => {
+    const crash = runProcess('sh', ['-c', 'kill -SEGV $$']);
+    await expect(crash).rejects.toThrow(MediaToolUnavailableError);
+    await expect(crash).rejects.toThrow('sh crashed');
   });
 
   it('kills the tool when the signal aborts, and rejects with its reason', async () => {

@@ -1,3 +1,5 @@
+import { basename } from 'node:path';
+import { MediaToolUnavailableError } from './media-errors';
 import { processLauncher } from './process-launcher';
 
 export interface ProcessResult {
@@ -54,12 +56,17 @@ export function runProcess(
       },
       onError: (error) => {
         finish();
-        reject(error);
+        if (signal?.aborted) return reject(aborted());
+        // Spawn errors (ENOENT, EACCES) and a lost launcher: the tool, not the recording, is at fault.
+        const reason = (error as NodeJS.ErrnoException).code ?? error.message;
+        reject(new MediaToolUnavailableError(`${basename(command)} could not be started (${reason})`));
       },
       onExit: (code) => {
         finish();
         if (code === 0) resolvePromise({ stdout, stderr });
         else if (signal?.aborted) reject(aborted());
+        // No exit code: killed by a signal nobody here sent (a crash, the OOM killer).
+        else if (code === null) reject(new MediaToolUnavailableError(`${basename(command)} crashed`));
         else reject(new ProcessFailedError(command, code, stderr));
       },
     });

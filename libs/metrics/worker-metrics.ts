@@ -41,17 +41,17 @@ export class WorkerMetrics {
 
   /**
    * The worker's only HTTP surface: /metrics for Prometheus, /health (the process answers) and
-   * /health/ready (the Temporal worker is running) for orchestrator probes.
+   * /health/ready (the Temporal worker is running, or why not) for orchestrator probes.
    */
-  serve(port: number, ready: () => boolean, host = '0.0.0.0'): Promise<Server> {
+  serve(port: number, readiness: () => { ready: boolean; reason?: string }, host = '0.0.0.0'): Promise<Server> {
     const server = createServer((req, res) => {
       if (req.url === '/health')
         return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
       if (req.url === '/health/ready') {
-        const ok = ready();
+        const { ready, reason } = readiness();
         return void res
-          .writeHead(ok ? 200 : 503, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ status: ok ? 'ok' : 'error', worker: ok ? 'running' : 'not running' }));
+          .writeHead(ready ? 200 : 503, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ status: ready ? 'ok' : 'error', worker: ready ? 'running' : 'not running', reason }));
       }
       if (req.url !== '/metrics') return void res.writeHead(404).end();
       this.registry

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseAllDocuments, parse } from 'yaml';
 import { readInfraOptions } from '../../deploy/local/infra-options';
-import { findOnPath, resolveKustomize } from '../../deploy/local/toolchain';
+import { findOnPath, kustomize, requireTool } from '../../deploy/local/toolchain';
 
 export const ROOT = join(__dirname, '..', '..');
 const run = promisify(execFile);
@@ -25,10 +25,13 @@ export const OVERLAYS = readdirSync(join(ROOT, 'deploy', 'k8s', 'overlays'));
 
 /** `kustomize build` of one overlay, parsed. */
 export async function renderOverlay(overlay: string): Promise<Manifest[]> {
-  const kustomize = await resolveKustomize(readInfraOptions().cacheDir);
-  const { stdout } = await run(kustomize, ['build', join(ROOT, 'deploy', 'k8s', 'overlays', overlay)], {
-    maxBuffer: 16 * 1024 * 1024,
-  });
+  const { stdout } = await run(
+    requireTool(kustomize(readInfraOptions().cacheDir)),
+    ['build', join(ROOT, 'deploy', 'k8s', 'overlays', overlay)],
+    {
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
   return parseAllDocuments(stdout).map((doc) => doc.toJS() as Manifest);
 }
 

@@ -7,7 +7,7 @@ import { infraDown, infraStatus, infraUp } from '../../deploy/local/infra';
 import { readInfraOptions, type InfraOptions } from '../../deploy/local/infra-options';
 import { pingMongo } from '../../deploy/local/mongo-server';
 import { pingRedis } from '../../deploy/local/redis-server';
-import { findOnPath, resolveFerretDb, resolveTemporalCli } from '../../deploy/local/toolchain';
+import { ferretDb, findOnPath, requireTool, temporalCli } from '../../deploy/local/toolchain';
 import { ALL_SEARCH_ATTRIBUTES } from '../../libs/contracts/temporal';
 import { freePort } from '../support/test-env';
 
@@ -27,14 +27,11 @@ describe('the FerretDB build', () => {
   // The unpatched server holds only `->'$._id'`, which its _id index does not match (a full scan per lookup).
   const runsFerretDb = !process.env.MONGODB_URI && !findOnPath('mongod');
 
-  (runsFerretDb ? it : it.skip)(
-    'carries the _id lookup that uses the index (deploy/local/ferretdb-patches.ts)',
-    async () => {
-      const options = readInfraOptions();
-      const binary = readFileSync(await resolveFerretDb(options.cacheDir, options.repoRoot));
-      expect(binary.includes("_ferretdb_sjson->'_id'")).toBe(true);
-    },
-  );
+  (runsFerretDb ? it : it.skip)('carries the _id lookup that uses the index (deploy/local/ferretdb-patches.ts)', () => {
+    const options = readInfraOptions();
+    const binary = readFileSync(requireTool(ferretDb(options.cacheDir, options.repoRoot)));
+    expect(binary.includes("_ferretdb_sjson->'_id'")).toBe(true);
+  });
 });
 
 describe('infra up/status/down on ports of its own', () => {
@@ -68,7 +65,7 @@ describe('infra up/status/down on ports of its own', () => {
     ]);
     const pids = up.map((c) => c.pid!);
 
-    const cli = await resolveTemporalCli(options.cacheDir, options.temporalCli);
+    const cli = requireTool(temporalCli(options.cacheDir, options.temporalCli));
     const address = `127.0.0.1:${options.ports.temporal}`;
     await run(cli, ['workflow', 'list', '--address', address]);
     const attributes = await run(cli, ['operator', 'search-attribute', 'list', '--address', address]);

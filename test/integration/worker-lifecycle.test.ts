@@ -6,7 +6,10 @@ import { Client, Connection } from '@temporalio/client';
 import { WorkerModule } from '../../apps/worker/worker.module';
 import { TemporalWorkerService } from '../../apps/worker/temporal-worker.service';
 import { workerCanary } from '../../workflows';
-import { testConfig, uniqueSuffix } from '../support/test-env';
+import { temporal } from '@temporalio/proto';
+import { loadConfig } from '../../libs/config';
+import { startAppProcess } from '../support/app-process';
+import { freePort, testConfig, testEnv, uniqueSuffix } from '../support/test-env';
 
 describe('worker app on the Temporal dev server', () => {
   it('runs a workflow started through the client, then drains on shutdown', async () => {
@@ -77,5 +80,55 @@ describe('worker app on the Temporal dev server', () => {
       atStart: false,
       afterDeepgramJob: true,
     });
+  });
+
+  it('refuses to poll without its media tools, says why on /health/ready, and leaves jobs to a worker with them', async () => {
+    const port = await freePort();
+    const env = testEnv({ FFMPEG_PATH: '/nonexistent/ffmpeg', WORKER_METRICS_PORT: String(port) });
+    const config = loadConfig(env);
+    const broken = startAppProcess('worker', env);
+    const connection = await Connection.connect({ address: config.temporal.address });
+    try {
+      await broken.waitForOutput(/Not polling: media tools unavailable/);
+      const health = await fetch(`http://127.0.0.1:${port}/health/ready`);
+      expect(health.status).toBe(503);
+      expect(await health.json()).toMatchObject({
+        status: 'error',
+        reason: expect.stringMatching(/ffmpeg could not be started \(ENOENT\)/),
+      });
+
+      // Work on its queue waits: the worker that cannot do it never polls for it.
+      const client = new Client({ connection, namespace: config.temporal.namespace });
+      const handle = await client.workflow.start(workerCanary, {
+        workflowId: `canary-${uniqueSuffix()}`,
+        taskQueue: config.temporal.taskQueue,
+      });
+      const pollers = async () =>
+        (
+          await client.workflowService.describeTaskQueue({
+            namespace: config.temporal.namespace,
+            taskQueue: { name: config.temporal.taskQueue },
+            taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+          })
+        ).pollers ?? [];
+      const until = Date.now() + 2_000;
+      while (Date.now() < until) {
+        expect(await pollers()).toEqual([]);
+        await new Promise((wake) => setTimeout(wake, 250));
+      }
+
+      // A worker that has its tools takes it.
+      const healthy = loadConfig({ ...env, FFMPEG_PATH: process.env.FFMPEG_PATH!, WORKER_METRICS_PORT: '0' });
+      const app = await NestFactory.createApplicationContext(WorkerModule.register(healthy), { logger: false });
+      await app.init();
+      try {
+        expect(await handle.result()).toMatchObject({ pid: process.pid });
+      } finally {
+        await app.close();
+      }
+    } finally {
+      await connection.close();
+      await broken.stop();
+    }
   });
 });

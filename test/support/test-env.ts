@@ -3,8 +3,6 @@ import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readInfraOptions } from '../../deploy/local/infra-options';
-import { leanFfmpegEnv } from '../../deploy/local/toolchain';
 import { loadConfig, type AppConfig } from '../../libs/config';
 
 /** Where the integration infrastructure listens: the env vars when set, else the local defaults. */
@@ -13,10 +11,6 @@ export const infra = {
   mongodbUri: process.env.MONGODB_URI || 'mongodb://127.0.0.1:27017',
   redisUrl: process.env.REDIS_URL || 'redis://127.0.0.1:6379',
 };
-
-const infraOptions = readInfraOptions();
-/** The worker decodes with what the stack would run: the lean ffmpeg when built (looked up once). */
-const mediaToolsEnv = leanFfmpegEnv(infraOptions.cacheDir, infraOptions.repoRoot);
 
 /** A short random suffix: every test gets its own database, task queue and workflow ids. */
 export function uniqueSuffix(): string {
@@ -49,7 +43,9 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
     // Tests run several workers; none needs its own metrics port.
     WORKER_METRICS_PORT: '0',
     RETENTION_SWEEP_INTERVAL_MINUTES: '0',
-    ...mediaToolsEnv,
+    // The local stack's media tools (set by the global setup, test/support/local-media-tools.ts).
+    FFMPEG_PATH: process.env.FFMPEG_PATH!,
+    FFPROBE_PATH: process.env.FFPROBE_PATH!,
     ...overrides,
   };
 }

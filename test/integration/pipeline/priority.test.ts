@@ -1,6 +1,7 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../../../activities';
 import { buildActivityDeps } from '../../../apps/worker/activity-deps.factory';
+import { workflowSource } from '../../../apps/worker/workflow-source';
 import { speechRecording } from '../../support/audio-fixtures';
 import { startFileServer, type FileServer } from '../../support/file-server';
 import { startPipelineHarness, type PipelineHarness } from '../../support/pipeline-harness';
@@ -32,7 +33,7 @@ describe('job priority', () => {
       connection,
       namespace: harness.config.temporal.namespace,
       taskQueue: harness.config.temporal.taskQueue,
-      workflowsPath: require.resolve('../../../workflows'),
+      ...workflowSource(false),
       activities: createActivities(await buildActivityDeps(harness.config, harness.mongo)),
       maxConcurrentActivityTaskExecutions: 1,
     });
