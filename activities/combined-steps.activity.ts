@@ -1,7 +1,7 @@
 import type { JobStage } from '../libs/contracts/job';
 import { translationTargets } from '../libs/contracts/pipeline';
 import type { ActivityDeps } from './activity-deps';
-import { createDownloadActivities, type DownloadedSource } from './download.activity';
+import { createSourceDownloader, type DownloadedSource } from './download.activity';
 import { createMediaActivities, type PreparedChunks, type PrepareChunksInput } from './media.activity';
 import { keepHeartbeating } from './heartbeat';
 import { createTranscriptMerger, type MergedTranscript, type MergeTranscriptInput } from './merge.activity';
@@ -17,8 +17,8 @@ export interface DownloadedAndPrepared {
   download: DownloadedSource;
   /** Absent when the source was too large to chunk in the same activity. */
   prepared?: PreparedChunks;
-  /** The time of each step after the first (the stage keeps the rest), for the job's timings. */
-  laterStepMs: Partial<Record<JobStage, number>>;
+  /** Each step's time, for the job's timings. */
+  stepMs: Partial<Record<JobStage, number>>;
 }
 
 export interface MergeAndStoreInput extends MergeTranscriptInput {
@@ -30,7 +30,7 @@ export interface MergedAndStored {
   merged: MergedTranscript;
   /** Absent when translations are due: they come between merging and storing. */
   stored?: StoredJobResults;
-  laterStepMs: Partial<Record<JobStage, number>>;
+  stepMs: Partial<Record<JobStage, number>>;
 }
 
 /**
@@ -40,7 +40,7 @@ export interface MergedAndStored {
  * (media work, transcript work), so a retry repeats a step that is idempotent and cheap.
  */
 export function createCombinedStepActivities(deps: ActivityDeps) {
-  const download = createDownloadActivities(deps);
+  const downloadSource = createSourceDownloader(deps);
   const media = createMediaActivities(deps);
   const merge = createTranscriptMerger(deps);
   return {
@@ -49,22 +49,30 @@ export function createCombinedStepActivities(deps: ActivityDeps) {
       prepareUpToBytes,
       ...plan
     }: DownloadAndPrepareInput): Promise<DownloadedAndPrepared> {
-      const source = await download.downloadSource({ jobId: plan.jobId, url });
-      if (source.bytes > prepareUpToBytes) return { download: source, laterStepMs: {} };
-      const chunkingStarted = Date.now();
+      const started = Date.now();
+      const source = await downloadSource({ jobId: plan.jobId, url });
+      const downloaded = Date.now();
+      if (source.bytes > prepareUpToBytes) return { download: source, stepMs: { downloading: downloaded - started } };
       const prepared = await media.prepareChunks({ ...plan, storageKey: source.storageKey });
-      return { download: source, prepared, laterStepMs: { chunking: Date.now() - chunkingStarted } };
+      return {
+        download: source,
+        prepared,
+        stepMs: { downloading: downloaded - started, chunking: Date.now() - downloaded },
+      };
     },
 
     /** Storing reads nothing again: usage comes from the chunks the merge read, which just saved the original. */
     async mergeAndStore({ translateTo, ...input }: MergeAndStoreInput): Promise<MergedAndStored> {
       const stopHeartbeat = keepHeartbeating();
       try {
+        const started = Date.now();
         const { merged, chunks } = await merge(input);
-        if (translationTargets(translateTo, merged.language).length > 0) return { merged, laterStepMs: {} };
         const mergedAt = Date.now();
+        if (translationTargets(translateTo, merged.language).length > 0) {
+          return { merged, stepMs: { merging: mergedAt - started } };
+        }
         const stored = await finishStoring(deps.storage, input.jobId, chunks);
-        return { merged, stored, laterStepMs: { storing: Date.now() - mergedAt } };
+        return { merged, stored, stepMs: { merging: mergedAt - started, storing: Date.now() - mergedAt } };
       } finally {
         stopHeartbeat();
       }

@@ -37,48 +37,46 @@ function failureForStatus(status: number, url: string) {
  * Streams `audio_url` into storage: http(s) only, SSRF rules enforced per hop and at connect time,
  * at most MAX_UPLOAD_BYTES, aborted after 30 s without data. The file appears whole or not at all.
  */
-export function createDownloadActivities({ http, storage, config }: Pick<ActivityDeps, 'http' | 'storage' | 'config'>) {
-  return {
-    async downloadSource({ jobId, url }: DownloadSourceInput): Promise<DownloadedSource> {
-      const { cancellationSignal } = Context.current();
-      let received = 0;
-      // Beats while waiting for headers too, not only while bytes flow.
-      const stopHeartbeat = keepHeartbeating(() => ({ bytes: received }));
-      const maxBytes = config.storage.maxUploadBytes;
-      try {
-        const response = await http.request({ url, timeoutMs: 30_000, maxRedirects: 5, signal: cancellationSignal });
-        if (response.status < 200 || response.status >= 300) {
-          response.body.destroy();
-          throw failureForStatus(response.status, response.url);
-        }
-        const declared = Number(response.headers['content-length']);
-        if (Number.isFinite(declared) && declared > maxBytes) {
-          response.body.destroy();
-          throw permanent(JOB_ERROR_CODES.sourceTooLarge, `the source is ${declared} bytes; the limit is ${maxBytes}`);
-        }
-        const stored = await storage.write(jobKeys.source(jobId), response.body, {
-          maxBytes,
-          signal: cancellationSignal,
-          onProgress: (bytes) => (received = bytes),
-          inspectHead: refuseTextContent,
-        });
-        return { storageKey: stored.key, bytes: stored.bytes, contentType: response.headers['content-type'] };
-      } catch (error) {
-        if (error instanceof SizeLimitExceededError) {
-          throw permanent(JOB_ERROR_CODES.sourceTooLarge, `the source is larger than the ${maxBytes}-byte limit`);
-        }
-        if (error instanceof StreamStalledError)
-          throw transient(JOB_ERROR_CODES.sourceUnreachable, `the download stalled: ${error.message}`);
-        const classified = classify(error);
-        if (classified !== error) throw classified;
-        const code = (error as { code?: string }).code;
-        if (typeof code === 'string' && /^(E[A-Z]+|ERR_)/.test(code)) {
-          throw transient(JOB_ERROR_CODES.sourceUnreachable, `could not reach the source: ${(error as Error).message}`);
-        }
-        throw error;
-      } finally {
-        stopHeartbeat();
+export function createSourceDownloader({ http, storage, config }: Pick<ActivityDeps, 'http' | 'storage' | 'config'>) {
+  return async function downloadSource({ jobId, url }: DownloadSourceInput): Promise<DownloadedSource> {
+    const { cancellationSignal } = Context.current();
+    let received = 0;
+    // Beats while waiting for headers too, not only while bytes flow.
+    const stopHeartbeat = keepHeartbeating(() => ({ bytes: received }));
+    const maxBytes = config.storage.maxUploadBytes;
+    try {
+      const response = await http.request({ url, timeoutMs: 30_000, maxRedirects: 5, signal: cancellationSignal });
+      if (response.status < 200 || response.status >= 300) {
+        response.body.destroy();
+        throw failureForStatus(response.status, response.url);
       }
-    },
+      const declared = Number(response.headers['content-length']);
+      if (Number.isFinite(declared) && declared > maxBytes) {
+        response.body.destroy();
+        throw permanent(JOB_ERROR_CODES.sourceTooLarge, `the source is ${declared} bytes; the limit is ${maxBytes}`);
+      }
+      const stored = await storage.write(jobKeys.source(jobId), response.body, {
+        maxBytes,
+        signal: cancellationSignal,
+        onProgress: (bytes) => (received = bytes),
+        inspectHead: refuseTextContent,
+      });
+      return { storageKey: stored.key, bytes: stored.bytes, contentType: response.headers['content-type'] };
+    } catch (error) {
+      if (error instanceof SizeLimitExceededError) {
+        throw permanent(JOB_ERROR_CODES.sourceTooLarge, `the source is larger than the ${maxBytes}-byte limit`);
+      }
+      if (error instanceof StreamStalledError)
+        throw transient(JOB_ERROR_CODES.sourceUnreachable, `the download stalled: ${error.message}`);
+      const classified = classify(error);
+      if (classified !== error) throw classified;
+      const code = (error as { code?: string }).code;
+      if (typeof code === 'string' && /^(E[A-Z]+|ERR_)/.test(code)) {
+        throw transient(JOB_ERROR_CODES.sourceUnreachable, `could not reach the source: ${(error as Error).message}`);
+      }
+      throw error;
+    } finally {
+      stopHeartbeat();
+    }
   };
 }

@@ -1,9 +1,7 @@
 import type { ActivityDeps } from './activity-deps';
 import { createCombinedStepActivities } from './combined-steps.activity';
-import { createDownloadActivities } from './download.activity';
 import { createJobRecordActivities } from './job-record.activity';
 import { createMediaActivities } from './media.activity';
-import { createMergeActivities } from './merge.activity';
 import { createRetentionActivities } from './retention.activity';
 import { createStoreActivities } from './store.activity';
 import { createTranscribeActivities } from './transcribe.activity';
@@ -20,7 +18,7 @@ export type {
 } from './combined-steps.activity';
 export type { DownloadedSource, DownloadSourceInput } from './download.activity';
 export type { JobRecordPatch, RecordJobInput } from './job-record.activity';
-export type { AudioChunk, PreparedChunks, PrepareChunksInput, ProbeSourceInput } from './media.activity';
+export type { AudioChunk, PreparedChunks, PrepareChunksInput } from './media.activity';
 export type { MergedTranscript, MergeTranscriptInput } from './merge.activity';
 export type { StoredJobResults, StoreJobResultsInput } from './store.activity';
 export type { TranscribeChunkInput, TranscribedChunk } from './transcribe.activity';
@@ -33,10 +31,8 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createWorkerInfoActivities(deps),
     ...createJobRecordActivities(deps),
-    ...createDownloadActivities(deps),
     ...createMediaActivities(deps),
     ...createTranscribeActivities(deps),
-    ...createMergeActivities(deps),
     ...createTranslateActivities(deps),
     ...createStoreActivities(deps),
     ...createCombinedStepActivities(deps),

@@ -2,17 +2,11 @@ import { Context } from '@temporalio/activity';
 import { mkdir } from 'node:fs/promises';
 import { planChunks } from '../libs/media/chunk-plan';
 import { normalizeAudio } from '../libs/media/normalize-audio';
-import { probeMedia, type MediaInfo } from '../libs/media/probe';
 import { readWavLayout, writeWavSlice } from '../libs/media/wav';
 import { jobKeys } from '../libs/storage/local-storage';
 import type { ActivityDeps } from './activity-deps';
 import { classify } from './failures';
 import { keepHeartbeating } from './heartbeat';
-
-export interface ProbeSourceInput {
-  jobId: string;
-  storageKey: string;
-}
 
 export interface PrepareChunksInput {
   jobId: string;
@@ -36,17 +30,9 @@ export interface PreparedChunks {
   chunks: AudioChunk[];
 }
 
-/** ffprobe and ffmpeg: what the media is, and 16 kHz mono chunks cut at silences. */
+/** ffmpeg (and ffprobe for a file it cannot use): 16 kHz mono chunks cut at silences. */
 export function createMediaActivities({ storage, config }: Pick<ActivityDeps, 'storage' | 'config'>) {
   return {
-    async probeSource({ storageKey }: ProbeSourceInput): Promise<MediaInfo> {
-      try {
-        return await probeMedia(storage.path(storageKey), config.media, Context.current().cancellationSignal);
-      } catch (error) {
-        throw classify(error);
-      }
-    },
-
     /** Normalizes once, then slices at exact sample offsets. Re-running overwrites the same files. */
     async prepareChunks(input: PrepareChunksInput): Promise<PreparedChunks> {
       const { cancellationSignal: signal } = Context.current();

@@ -4,7 +4,6 @@ import type { TranscriptSegment, TranscriptWord } from '../libs/providers/transc
 import { TranscriptStore } from '../libs/transcripts/transcript-store';
 import type { ActivityDeps } from './activity-deps';
 import { permanent } from './failures';
-import { keepHeartbeating } from './heartbeat';
 
 export interface MergeTranscriptInput {
   jobId: string;
@@ -60,20 +59,6 @@ export function mergeChunks(chunks: readonly JobChunkDocument[]): {
     }
   }
   return { segments, words };
-}
-
-export function createMergeActivities(deps: Pick<ActivityDeps, 'chunks' | 'transcripts' | 'storage'>) {
-  const merge = createTranscriptMerger(deps);
-  return {
-    async mergeTranscript(input: MergeTranscriptInput): Promise<MergedTranscript> {
-      const stopHeartbeat = keepHeartbeating();
-      try {
-        return (await merge(input)).merged;
-      } finally {
-        stopHeartbeat();
-      }
-    },
-  };
 }
 
 /**

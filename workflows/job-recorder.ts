@@ -4,15 +4,10 @@ import type { JobRecordPatch } from '../activities';
 type RecordJob = (input: { jobId: string; patch: JobRecordPatch }) => Promise<void>;
 
 /**
- * When recorded patches are written: at `send()` (one write per stage however many facts it records), or at
- * every `record()` (how jobs started before that replay).
- */
-export type RecordWrites = 'when-sent' | 'each-record';
-
-/**
- * Writes the job record from the workflow one activity at a time. Patches that arrive while a write is in
- * flight are merged into the next one, so parallel chunk completions cost a few writes, not one each, and
- * the record never has two writers at once (FerretDB would lose one of them).
+ * Writes the job record from the workflow one activity at a time, when `send()` is called (once per stage,
+ * however many facts it recorded). Patches that arrive while a write is in flight are merged into the next
+ * one, so parallel chunk completions cost a few writes, not one each, and the record never has two writers at
+ * once (FerretDB would lose one of them).
  */
 export class JobRecorder {
   private pending: JobRecordPatch | undefined;
@@ -21,7 +16,6 @@ export class JobRecorder {
   constructor(
     private readonly jobId: string,
     private readonly recordJob: RecordJob,
-    private readonly writes: RecordWrites,
   ) {}
 
   record(patch: JobRecordPatch): void {
@@ -30,7 +24,6 @@ export class JobRecorder {
       ...patch,
       ...(this.pending?.timings || patch.timings ? { timings: { ...this.pending?.timings, ...patch.timings } } : {}),
     };
-    if (this.writes === 'each-record') this.send();
   }
 
   /** Starts writing what was recorded; a write already running takes it when it is done. */

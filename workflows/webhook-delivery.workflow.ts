@@ -4,7 +4,7 @@ import { webhookRetryDelayMs } from '../libs/webhooks/webhook-retry';
 import { WEBHOOK_DELIVERY } from './activity-profiles';
 import { rootCause, toJobError } from './job-failure';
 
-const { deliverWebhook } = proxyActivities<Activities>(WEBHOOK_DELIVERY);
+const { deliverWebhook } = proxyActivities<Pick<Activities, 'deliverWebhook'>>(WEBHOOK_DELIVERY);
 
 export interface WebhookDeliveryResult {
   delivered: boolean;

@@ -2,7 +2,7 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { Activities, WorkerDescription } from '../activities';
 import { SHORT_IO } from './activity-profiles';
 
-const { describeWorker } = proxyActivities<Activities>({
+const { describeWorker } = proxyActivities<Pick<Activities, 'describeWorker'>>({
   ...SHORT_IO,
   // A canary should answer quickly or say no worker is polling; it must not wait out long retries.
   scheduleToCloseTimeout: '1 minute',

@@ -40,9 +40,9 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
     if (!media.ok) {
       // Every job it polled would fail at its first media step: it stays up, unready, saying why, and polls nothing.
       this.refusal = `media tools unavailable: ${Object.values(media.problems).filter(Boolean).join('; ')}`;
-      this.logger.error(`Not polling: ${this.refusal}`);
       this.running = new Promise<void>((resolvePromise) => (this.endRefusal = resolvePromise));
       await this.serveHealth();
+      this.logger.error(`Not polling: ${this.refusal}`);
       return;
     }
     this.logger.log(`Media tools: ffmpeg ${media.versions.ffmpeg}, ffprobe ${media.versions.ffprobe}`);

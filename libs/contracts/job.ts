@@ -8,13 +8,12 @@ export type JobStatus = (typeof JOB_STATUSES)[number];
 export const TERMINAL_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
 
 /**
- * Pipeline stages in order; a job's `stage` is the one it is in (or ended in). `probing` is only seen on jobs
- * started before 2026-11-26 (chunking validates the media now), `translating` only when there is a target.
+ * Pipeline stages in order; a job's `stage` is the one it is in (or ended in). `translating` is only seen when
+ * there is a target language.
  */
 export const JOB_STAGES = [
   'queued',
   'downloading',
-  'probing',
   'chunking',
   'transcribing',
   'merging',

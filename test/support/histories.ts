@@ -16,22 +16,7 @@ export async function recordHistoryIfAsked(client: Client, workflowId: string, n
   writeFileSync(join(HISTORIES_DIR, `${name}.json`), `${historyToJSON(history)}\n`);
 }
 
-type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
-
 /** A committed fixture, parsed as the SDK does. */
 export function readHistory(name: string): temporal.api.history.v1.IHistory {
   return historyFromJSON(JSON.parse(readFileSync(join(HISTORIES_DIR, name), 'utf8')));
-}
-
-/** What the SDK's markers in a history record: patch ids (`core_patch`), local activity types (`core_local_activity`). */
-export function markersIn(events: HistoryEvent[]): { patches: string[]; localActivities: string[] } {
-  const decoded = (marker: temporal.api.history.v1.IMarkerRecordedEventAttributes, field: string) =>
-    JSON.parse(Buffer.from(marker.details![field]!.payloads![0]!.data!).toString()) as Record<string, string>;
-  const patches: string[] = [];
-  const localActivities: string[] = [];
-  for (const { markerRecordedEventAttributes: marker } of events) {
-    if (marker?.markerName === 'core_patch') patches.push(decoded(marker, 'patch-data').id!);
-    if (marker?.markerName === 'core_local_activity') localActivities.push(decoded(marker, 'data').activity_type!);
-  }
-  return { patches, localActivities };
 }

@@ -1,0 +1,40 @@
+import { log, ParentClosePolicy, proxyLocalActivities, startChild, workflowInfo } from '@temporalio/workflow';
+import type { Activities, DeliverWebhookInput, WebhookEventType } from '../activities';
+import type { TranscriptionJobInput } from '../libs/contracts/job';
+import { WEBHOOK_FIRST_ATTEMPT } from './activity-profiles';
+import { deliveryEndedFor, webhookDelivery } from './webhook-delivery.workflow';
+
+const firstAttempt = proxyLocalActivities<Pick<Activities, 'deliverWebhook'>>(WEBHOOK_FIRST_ATTEMPT);
+
+/**
+ * Tells the job's webhook how it ended. The job makes the first attempt itself (most receivers answer at
+ * once); a failed one goes to a `webhookDelivery` child that outlives the job and retries for more than a day
+ * with the same event id and body.
+ */
+export async function notifyJobEnded(
+  input: Pick<TranscriptionJobInput, 'jobId' | 'tenantId' | 'webhookUrl'>,
+  type: WebhookEventType,
+): Promise<void> {
+  const { jobId, webhookUrl } = input;
+  if (!webhookUrl) return;
+  const outcome = type.split('.')[1]!;
+  const event: DeliverWebhookInput = {
+    eventId: `evt_${jobId}_${outcome}`,
+    jobId,
+    tenantId: input.tenantId,
+    type,
+    url: webhookUrl,
+  };
+  try {
+    await firstAttempt.deliverWebhook(event);
+  } catch (error) {
+    const reason = deliveryEndedFor(error);
+    if (reason !== undefined) return log.warn('webhook not delivered', { eventId: event.eventId, reason });
+    await startChild(webhookDelivery, {
+      workflowId: `${jobId}-webhook-${outcome}`,
+      taskQueue: workflowInfo().taskQueue,
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      args: [{ ...event, attemptsBefore: 1 }],
+    });
+  }
+}
