@@ -23,6 +23,26 @@ const workflowSandboxImports = {
   ],
 };
 
+/** Dependencies point one way: apps → (workflows, activities) → libs. What ships never imports dev tooling. */
+const layer = (group, message) => ({ group, message });
+const libsImports = {
+  patterns: [
+    layer(
+      ['**/workflows', '**/workflows/**', '**/activities', '**/activities/**'],
+      'libs/ imports neither workflows/ nor activities/: declare what they share in libs/contracts.',
+    ),
+    layer(['**/apps/**', '**/deploy/**'], 'libs/ imports neither the apps nor deploy/ tooling.'),
+  ],
+};
+const shippedImports = {
+  patterns: [
+    layer(
+      ['**/deploy/**'],
+      'deploy/ is local tooling, not part of the image: apps, activities and workflows do not import it.',
+    ),
+  ],
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', '.data/**', 'coverage/**', 'node_modules/**', 'bench/results/**', 'test/fixtures/lint/**'] },
   eslint.configs.recommended,
@@ -44,6 +64,16 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-return': 'off',
       '@typescript-eslint/no-unsafe-call': 'off',
     },
+  },
+  {
+    files: ['libs/**/*.ts', 'test/fixtures/lint/libs/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: { 'no-restricted-imports': ['error', libsImports] },
+  },
+  {
+    files: ['apps/**/*.ts', 'activities/**/*.ts', 'test/fixtures/lint/apps/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: { 'no-restricted-imports': ['error', shippedImports] },
   },
   {
     files: ['workflows/**/*.ts', 'test/fixtures/lint/workflows/**/*.ts'],

@@ -1,7 +1,7 @@
 import { ApplicationFailure, CancellationScope, isCancellation, proxyActivities } from '@temporalio/workflow';
 import type { Activities, AudioChunk, PreparedChunks, StoredJobResults } from '../activities';
-import type { TranscriptionJobInput, TranscriptionJobResult } from '../libs/contracts/job';
 import { PIPELINE, translationTargets } from '../libs/contracts/pipeline';
+import type { TranscriptionJobInput, TranscriptionJobResult } from '../libs/contracts/job';
 import { SEARCH_ATTRIBUTES } from '../libs/contracts/temporal';
 import { MEDIA_WORK, PROVIDER_CALL_LAST_RESORT, SHORT_IO, TRANSCRIPT_WORK } from './activity-profiles';
 import { toJobError } from './job-failure';

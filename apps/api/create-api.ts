@@ -8,7 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pinoHttp } from 'pino-http';
 import { SHUTDOWN_SIGNALS, type AppConfig } from '../../libs/config';
-import { findRepoRoot } from '../../deploy/local/infra-options';
+import { INSTALL_ROOT } from '../../libs/config/install-paths';
 import { NestPinoLogger, type Logger } from '../../libs/logging';
 import { ApiMetrics } from '../../libs/metrics/api-metrics';
 import { AppModule } from './app.module';
@@ -62,7 +62,7 @@ export async function createApi(config: AppConfig, logger: Logger): Promise<Nest
   app.useGlobalPipes(createValidationPipe());
   app.useWebSocketAdapter(new VoxflowIoAdapter(app, config, await captionPubSub(app.get(REDIS), logger)));
   // The live captions page (speaker and viewer) is plain HTML and JS from web/live.
-  app.useStaticAssets(join(findRepoRoot(__dirname), 'web', 'live'), { prefix: '/live', index: 'index.html' });
+  app.useStaticAssets(join(INSTALL_ROOT, 'web', 'live'), { prefix: '/live', index: 'index.html' });
   app.enableShutdownHooks(SHUTDOWN_SIGNALS);
 
   const document = SwaggerModule.createDocument(

@@ -1,13 +1,11 @@
 import { existsSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import type { BundleOptions, WorkerOptions } from '@temporalio/worker';
+import { DIST_DIR } from '../../libs/config/install-paths';
 
-/** dist/, where `npm run build` (and `npm run setup`) write the compiled code and the workflow bundles. */
-const DIST = ((up) => (basename(up) === 'dist' ? up : join(up, 'dist')))(join(__dirname, '..', '..'));
-
-/** The workflow bundles: plain, and with the tracing interceptors. */
-export const WORKFLOW_BUNDLE_PATH = join(DIST, 'workflow-bundle.js');
-export const TRACED_WORKFLOW_BUNDLE_PATH = join(DIST, 'workflow-bundle.traced.js');
+/** The workflow bundles `npm run build` (and `npm run setup`) write: plain, and with the tracing interceptors. */
+export const WORKFLOW_BUNDLE_PATH = join(DIST_DIR, 'workflow-bundle.js');
+export const TRACED_WORKFLOW_BUNDLE_PATH = join(DIST_DIR, 'workflow-bundle.traced.js');
 
 /** The workflows entry point, as source in development and tests, as compiled JS under dist/. */
 export const WORKFLOWS_PATH = require.resolve('../../workflows');

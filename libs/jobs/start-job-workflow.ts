@@ -4,8 +4,7 @@ import type { AppConfig } from '../config';
 import type { JobDocument } from '../db/job.schema';
 import { jobInputFromRecord } from './job-input';
 import { PRIORITY_KEY, type TranscriptionJobInput } from '../contracts/job';
-import { SEARCH_ATTRIBUTES } from '../contracts/temporal';
-import type { transcriptionJob } from '../../workflows/transcription-job.workflow';
+import { SEARCH_ATTRIBUTES, TRANSCRIPTION_JOB_WORKFLOW, type TranscriptionJobWorkflow } from '../contracts/temporal';
 
 /**
  * Starts (or finds) the workflow of a stored job. Idempotent: workflow id = job id, a running one is
@@ -20,7 +19,7 @@ export async function startJobWorkflow(
   memo: { source: string; metadata?: Record<string, unknown> },
 ): Promise<{ started: boolean }> {
   try {
-    await client.workflow.start<typeof transcriptionJob>('transcriptionJob', {
+    await client.workflow.start<TranscriptionJobWorkflow>(TRANSCRIPTION_JOB_WORKFLOW, {
       workflowId: input.jobId,
       taskQueue: config.temporal.taskQueue,
       args: [input],
