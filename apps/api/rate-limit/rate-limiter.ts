@@ -1,24 +1,25 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { InjectConfig, type AppConfig } from '../../../libs/config';
 import { REDIS } from '../redis/redis.module';
 
 export interface RateDecision {
   allowed: boolean;
-  /** When the current window resets. */
+  /** When the key's window resets. */
   retryAfterMs: number;
   remaining: number;
 }
 
 /**
- * Fixed-window counters: in Redis when configured (shared by every API instance), else in memory.
- * If Redis is briefly unreachable the request is allowed: a limiter outage must not become an API outage.
+ * Request limits per key (rate-limiter-flexible): in Redis when configured, shared by every API instance,
+ * else in this instance's memory. While Redis does not answer, each instance counts in memory (the insurance
+ * limiter) rather than refusing or waving everything through.
  */
 @Injectable()
 export class RateLimiter {
-  private readonly logger = new Logger(RateLimiter.name);
-  private readonly memory = new Map<string, { count: number; resetAt: number }>();
-
+  /** One limiter per (limit, window): a limiter's points and duration are fixed. */
+  private readonly limiters = new Map<string, RateLimiterAbstract>();
   /** Deployments sharing a Redis keep separate counters (the task queue names a deployment). */
   private readonly prefix: string;
 
@@ -30,36 +31,30 @@ export class RateLimiter {
   }
 
   async hit(key: string, limit: number, windowMs: number): Promise<RateDecision> {
-    const now = Date.now();
-    const windowStart = now - (now % windowMs);
-    const resetAt = windowStart + windowMs;
-    let count: number;
-    if (this.redis) {
-      try {
-        const redisKey = `${this.prefix}:${key}:${windowStart}`;
-        const [[, incremented]] = (await this.redis.multi().incr(redisKey).pexpire(redisKey, windowMs).exec()) as [
-          [null, number],
-          unknown,
-        ];
-        count = incremented;
-      } catch (error) {
-        this.logger.warn({ err: error }, 'rate limiter unavailable; allowing the request');
-        return { allowed: true, retryAfterMs: 0, remaining: limit };
-      }
-    } else {
-      const entry = this.memory.get(key);
-      if (!entry || entry.resetAt <= now) {
-        this.memory.set(key, { count: 1, resetAt });
-        count = 1;
-        if (this.memory.size > 100_000) this.sweep(now);
-      } else {
-        count = ++entry.count;
-      }
+    try {
+      const used = await this.limiter(limit, windowMs).consume(key);
+      return { allowed: true, retryAfterMs: used.msBeforeNext, remaining: used.remainingPoints };
+    } catch (refusal) {
+      if (!(refusal instanceof RateLimiterRes)) throw refusal;
+      return { allowed: false, retryAfterMs: refusal.msBeforeNext, remaining: 0 };
     }
-    return { allowed: count <= limit, retryAfterMs: resetAt - now, remaining: Math.max(0, limit - count) };
   }
 
-  private sweep(now: number): void {
-    for (const [key, entry] of this.memory) if (entry.resetAt <= now) this.memory.delete(key);
+  private limiter(points: number, windowMs: number): RateLimiterAbstract {
+    const name = `${points}/${windowMs}`;
+    let limiter = this.limiters.get(name);
+    if (!limiter) {
+      const options = { points, duration: Math.ceil(windowMs / 1000), keyPrefix: `${this.prefix}:${name}` };
+      limiter = this.redis
+        ? new RateLimiterRedis({
+            ...options,
+            storeClient: this.redis,
+            rejectIfRedisNotReady: true,
+            insuranceLimiter: new RateLimiterMemory(options),
+          })
+        : new RateLimiterMemory(options);
+      this.limiters.set(name, limiter);
+    }
+    return limiter;
   }
 }
