@@ -14,7 +14,7 @@ import { longRecording } from './long-recording';
 /**
  * The worker's media steps on one long recording, with the code the activities run: normalize to 16 kHz mono
  * PCM while finding silences (one ffmpeg pass), plan the cuts, slice the chunks; and an ffprobe beside them
- * (the worker runs it only on files ffmpeg cannot use, and jobs started before 2026-11-26 on every file).
+ * (the worker runs it only on files ffmpeg cannot use).
  * Reported as a multiple of real time (audio seconds per wall-clock second).
  */
 async function main(): Promise<void> {
