@@ -1,99 +1,97 @@
-import { parseArgs } from 'node:util';
+import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../../libs/config';
+import { JOB_PRIORITIES, STT_PROVIDERS } from '../../libs/contracts/job';
 import { ApiCallError, ApiClient } from './api-client';
 import { cancelCommand, listCommand, statusCommand, transcriptCommand } from './commands/jobs.commands';
 import { createKeyCommand } from './commands/keys.command';
 import { submitCommand } from './commands/submit.command';
 
-const USAGE = `voxflow — durable transcription jobs
+/** `voxflow …`: an HTTP client of the API, but for `keys create`, which writes to MongoDB. */
+function cli(run: (exitCode: Promise<number>) => void): Command {
+  const program = new Command('voxflow')
+    .description('Durable transcription jobs.')
+    .addHelpText(
+      'after',
+      '\nEnvironment: VOXFLOW_API_URL (default http://127.0.0.1:3000), VOXFLOW_API_KEY (or --key);\n' +
+        'keys create uses MONGODB_URI directly.',
+    )
+    .option('--key <key>', 'API key (default: VOXFLOW_API_KEY)')
+    .showHelpAfterError()
+    .exitOverride();
+  const api = () =>
+    new ApiClient({
+      apiUrl: (process.env.VOXFLOW_API_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, ''),
+      apiKey: program.opts<{ key?: string }>().key ?? process.env.VOXFLOW_API_KEY,
+    });
 
-  voxflow submit FILE|URL [--translate es,fr] [--language en] [--provider openai|deepgram]
-                          [--fallback deepgram] [--webhook URL] [--priority high] [--idempotency-key K] [--wait] [--json]
-  voxflow status ID [--json]
-  voxflow list [--status completed] [--limit 20] [--json]
-  voxflow transcript ID [--format json|txt|srt|vtt] [--lang es] [--output FILE]
-  voxflow cancel ID
-  voxflow keys create --tenant NAME [--label TEXT] [--json]
-
-Environment: VOXFLOW_API_URL (default http://127.0.0.1:3000), VOXFLOW_API_KEY (or --key);
-keys create uses MONGODB_URI directly.
-`;
-
-async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      key: { type: 'string' },
-      translate: { type: 'string' },
-      language: { type: 'string' },
-      provider: { type: 'string' },
-      fallback: { type: 'string' },
-      webhook: { type: 'string' },
-      priority: { type: 'string' },
-      'idempotency-key': { type: 'string' },
-      wait: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      status: { type: 'string' },
-      limit: { type: 'string' },
-      format: { type: 'string', default: 'txt' },
-      lang: { type: 'string' },
-      output: { type: 'string' },
-      tenant: { type: 'string' },
-      label: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  const [command, argument] = positionals;
-  if (values.help || !command) {
-    process.stdout.write(USAGE);
-    return command ? 0 : 2;
-  }
-  const api = new ApiClient({
-    apiUrl: (process.env.VOXFLOW_API_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, ''),
-    apiKey: values.key ?? process.env.VOXFLOW_API_KEY,
-  });
-  const need = (what: string) => {
-    if (!argument) throw new UsageError(`${command} needs ${what}`);
-    return argument;
-  };
-  switch (command) {
-    case 'submit':
-      return submitCommand(api, need('a FILE or URL'), {
-        ...values,
-        idempotencyKey: values['idempotency-key'],
-        wait: values.wait,
-        json: values.json,
-      });
-    case 'status':
-      return statusCommand(api, need('a job id'), values.json);
-    case 'list':
-      return listCommand(api, { status: values.status, limit: values.limit, json: values.json });
-    case 'transcript':
-      return transcriptCommand(api, need('a job id'), {
-        format: values.format,
-        lang: values.lang,
-        output: values.output,
-      });
-    case 'cancel':
-      return cancelCommand(api, need('a job id'));
-    case 'keys':
-      if (argument !== 'create' || !values.tenant) throw new UsageError('usage: voxflow keys create --tenant NAME');
-      return createKeyCommand({ tenant: values.tenant, label: values.label, json: values.json });
-    default:
-      throw new UsageError(`unknown command "${command}"`);
-  }
+  program
+    .command('submit')
+    .description('submit a recording (a file to upload, or a URL); --wait shows progress until it ends')
+    .argument('<source>', 'FILE or URL')
+    .option('--translate <languages>', 'comma-separated target languages, e.g. es,fr')
+    .option('--language <code>', 'the spoken language (default: detected)')
+    .addOption(new Option('--provider <name>').choices(STT_PROVIDERS))
+    .option('--fallback <providers>', 'comma-separated fallback providers')
+    .option('--webhook <url>', 'where the signed webhook goes')
+    .addOption(new Option('--priority <priority>').choices(JOB_PRIORITIES))
+    .option('--idempotency-key <key>', 'the same key submits the same job once')
+    .option('--wait', 'wait for the job to end (exit 1 unless it completed)', false)
+    .option('--json', 'print JSON', false)
+    .action((source: string, options: Parameters<typeof submitCommand>[2]) =>
+      run(submitCommand(api(), source, options)),
+    );
+  program
+    .command('status')
+    .description("a job's status and progress")
+    .argument('<id>')
+    .option('--json', 'print JSON', false)
+    .action((id: string, options: { json: boolean }) => run(statusCommand(api(), id, options.json)));
+  program
+    .command('list')
+    .description("the tenant's jobs, newest first")
+    .option('--status <status>')
+    .option('--limit <n>')
+    .option('--json', 'print JSON', false)
+    .action((options: Parameters<typeof listCommand>[1]) => run(listCommand(api(), options)));
+  program
+    .command('transcript')
+    .description("a job's transcript, original or translated")
+    .argument('<id>')
+    .addOption(new Option('--format <format>').choices(['json', 'txt', 'srt', 'vtt']).default('txt'))
+    .option('--lang <code>', 'a translation (default: the original)')
+    .option('--output <file>', 'write to a file instead of the terminal')
+    .action((id: string, options: Parameters<typeof transcriptCommand>[2]) =>
+      run(transcriptCommand(api(), id, options)),
+    );
+  program
+    .command('cancel')
+    .description('cancel a running job')
+    .argument('<id>')
+    .action((id: string) => run(cancelCommand(api(), id)));
+  program
+    .command('keys')
+    .description('API keys (written to MongoDB)')
+    .command('create')
+    .description('create a tenant (if new) and an API key, shown once')
+    .requiredOption('--tenant <name>')
+    .option('--label <text>')
+    .option('--json', 'print JSON', false)
+    .action((options: Parameters<typeof createKeyCommand>[0]) => run(createKeyCommand(options)));
+  return program;
 }
 
-class UsageError extends Error {}
-
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof ApiCallError) process.stderr.write(`voxflow: ${error.message} (${error.code})\n`);
-    else if (error instanceof UsageError) process.stderr.write(`voxflow: ${error.message}\n\n${USAGE}`);
-    else if (error instanceof ConfigError) process.stderr.write(`voxflow: ${error.message}\n`);
-    else process.stderr.write(`voxflow: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(error instanceof UsageError ? 2 : 1);
-  },
-);
+let exitCode: Promise<number> = Promise.resolve(0);
+cli((code) => (exitCode = code))
+  .parseAsync(process.argv)
+  .then(() => exitCode)
+  .then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      // Commander has printed its own message (and the help) for usage errors; --help and --version end here too.
+      if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
+      if (error instanceof ApiCallError) process.stderr.write(`voxflow: ${error.message} (${error.code})\n`);
+      else if (error instanceof ConfigError) process.stderr.write(`voxflow: ${error.message}\n`);
+      else process.stderr.write(`voxflow: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    },
+  );

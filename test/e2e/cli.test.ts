@@ -71,6 +71,10 @@ describe('voxflow CLI against the running API', () => {
     expect(badKey.stderr).toMatch(/The API key is not valid\. \(unauthorized\)/);
     const usage = await cli(['frobnicate']);
     expect(usage.code).toBe(2);
-    expect(usage.stderr).toMatch(/unknown command "frobnicate"/);
+    expect(usage.stderr).toMatch(/unknown command 'frobnicate'/);
+    // A flag the command does not take is an error with its usage, not silently ignored.
+    const unknownFlag = await cli(['status', 'job_x', '--lang', 'es']);
+    expect(unknownFlag.code).toBe(2);
+    expect(unknownFlag.stderr).toMatch(/unknown option '--lang'[\s\S]*Usage: voxflow status/);
   });
 });
