@@ -7,7 +7,7 @@ import { createKeyCommand } from './commands/keys.command';
 import { submitCommand } from './commands/submit.command';
 
 /** `voxflow …`: an HTTP client of the API, but for `keys create`, which writes to MongoDB. */
-function cli(run: (exitCode: Promise<number>) => void): Command {
+function cli(): Command {
   const program = new Command('voxflow')
     .description('Durable transcription jobs.')
     .addHelpText(
@@ -80,12 +80,15 @@ function cli(run: (exitCode: Promise<number>) => void): Command {
   return program;
 }
 
-let exitCode: Promise<number> = Promise.resolve(0);
-cli((code) => (exitCode = code))
+/** A command's exit code: 0, or 1 when it did not do what was asked (e.g. `submit --wait` of a failed job). */
+async function run(command: Promise<number>): Promise<void> {
+  process.exitCode = await command;
+}
+
+cli()
   .parseAsync(process.argv)
-  .then(() => exitCode)
   .then(
-    (code) => process.exit(code),
+    () => process.exit(),
     (error: unknown) => {
       // Commander has printed its own message (and the help) for usage errors; --help and --version end here too.
       if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
