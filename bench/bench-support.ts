@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { readFileSync, readdirSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -209,7 +210,7 @@ export async function liveMemoryMb(pid: number, dir: string, timeoutMs = 10_000)
   const asked = Date.now();
   process.kill(pid, 'SIGUSR2');
   while (Date.now() - asked < timeoutMs) {
-    await new Promise((wake) => setTimeout(wake, 50));
+    await sleep(50);
     try {
       const probe = JSON.parse(readFileSync(file, 'utf8')) as { heapUsed: number; external: number; at: number };
       if (probe.at >= asked) return Math.round(((probe.heapUsed + probe.external) / 1024 ** 2) * 10) / 10;

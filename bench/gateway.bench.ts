@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,7 +98,7 @@ async function streamAll(
       ),
     );
   }
-  await new Promise((wake) => setTimeout(wake, seconds * 1000));
+  await sleep(seconds * 1000);
   for (const timer of timers) clearInterval(timer);
 }
 
@@ -287,7 +288,7 @@ async function measureLevel(ramp: Ramp, n: number, run?: number): Promise<Record
   const gateway = await throughGateway(stack, apiPid, key, n, frames, options).catch((error: Error) => error);
   // A level the stack cannot even connect is the end of the ramp, and a figure in itself.
   if (gateway instanceof Error) return { speakers: n, failed: gateway.message };
-  await new Promise((wake) => setTimeout(wake, 2_000)); // sessions end and upstreams close
+  await sleep(2_000); // sessions end and upstreams close
   // A viewer's catch-up reads its session's recent lines: an index lookup on MongoDB, but a scan of every
   // stored line on FerretDB over SQLite, which made 1,000 viewers take 40 s to join after the 500 level.
   // Each level starts with none, as retention would leave it.
@@ -373,7 +374,7 @@ async function main(): Promise<void> {
         report('gateway', 'failed' in row ? { ...row, failed: JSON.stringify(row.failed) } : row);
         rows.push(row);
         if ('failed' in row) break ramp;
-        await new Promise((wake) => setTimeout(wake, 3_000));
+        await sleep(3_000);
       }
     }
     // A level passes on the median of its runs' added p99 (the only run's, by default).

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { execFile } from 'node:child_process';
 import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -107,8 +108,7 @@ async function main(): Promise<void> {
     clearInterval(inFlightSampler);
     const submitted = Date.now();
     const deadline = Date.now() + Math.max(120_000, jobs * 2_000);
-    while (webhookAt.size < submittedAt.size && Date.now() < deadline)
-      await new Promise((wake) => setTimeout(wake, 250));
+    while (webhookAt.size < submittedAt.size && Date.now() < deadline) await sleep(250);
     clearInterval(sampler);
     const cpuAfter = stackCpuSeconds(stack);
     // Where the CPU went while the jobs ran: per part of the stack, and per completed job.
@@ -182,7 +182,7 @@ async function submitPaced(jobs: number, rate: number, submitOne: (since: number
   for (let i = 0; i < jobs; i++) {
     const due = start + (i * 1000) / rate;
     const wait = due - Date.now();
-    if (wait > 0) await new Promise((wake) => setTimeout(wake, wait));
+    if (wait > 0) await sleep(wait);
     pending.push(submitOne(due));
   }
   await Promise.all(pending);

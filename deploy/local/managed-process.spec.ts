@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,7 +44,7 @@ describe('ManagedProcess', () => {
   it('explains an early exit with the tail of the log', async () => {
     const proc = new ManagedProcess('crasher', dir);
     proc.start('/bin/sh', ['-c', 'echo "port already in use" >&2; exit 3']);
-    for (let i = 0; i < 50 && proc.running(); i++) await new Promise((wake) => setTimeout(wake, 50));
+    for (let i = 0; i < 50 && proc.running(); i++) await sleep(50);
     expect(proc.exitReason()).toContain('port already in use');
   });
 });

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { connect } from 'node:net';
 
 export class ReadinessTimeoutError extends Error {}
@@ -33,6 +34,6 @@ export async function waitFor(
     if (Date.now() > deadline) {
       throw new ReadinessTimeoutError(`${what} was not ready after ${Math.round(options.timeoutMs / 1000)} s`);
     }
-    await new Promise((wake) => setTimeout(wake, options.intervalMs ?? 250));
+    await sleep(options.intervalMs ?? 250);
   }
 }

@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { Redis } from 'ioredis';
 import type { ComponentStatus } from './component-status';
 import { ManagedProcess } from './managed-process';
 import { isPortOpen, waitFor } from './probes';
@@ -14,30 +14,24 @@ export function redisProcess(dir: string): ManagedProcess {
   return new ManagedProcess('redis', dir);
 }
 
-/** Resolves true when a Redis server at `url` answers PING (no client library needed for this). */
-export function pingRedis(url: string, timeoutMs = 2_000): Promise<boolean> {
-  const { hostname, port, password, username } = new URL(url);
-  return new Promise((resolvePromise) => {
-    const socket = connect({ host: hostname || '127.0.0.1', port: Number(port || 6379) });
-    let reply = '';
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolvePromise(ok);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('error', () => done(false));
-    socket.once('connect', () => {
-      const auth = password
-        ? `AUTH ${decodeURIComponent(username || 'default')} ${decodeURIComponent(password)}\r\n`
-        : '';
-      socket.write(`${auth}PING\r\n`);
-    });
-    socket.on('data', (chunk) => {
-      reply += chunk.toString();
-      if (reply.includes('+PONG')) done(true);
-      else if (reply.includes('-')) done(false);
-    });
+/** Resolves true when a Redis server at `url` answers PING. */
+export async function pingRedis(url: string, timeoutMs = 2_000): Promise<boolean> {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    commandTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
   });
+  redis.on('error', () => undefined); // The answer is the PING's; a refused connection is a false.
+  try {
+    await redis.connect();
+    return (await redis.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** Redis on 127.0.0.1:port: whatever already answers there, else `redis-server` from PATH. */

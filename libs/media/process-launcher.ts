@@ -1,18 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { DIST_DIR } from '../config/install-paths';
+import type { LauncherCommand, LauncherEvent } from './process-launcher-helper';
 
 /**
  * Starts media tools from a small helper process instead of the worker itself. A spawn forks the process that
  * makes it: for the worker (hundreds of MB) that is a page-table copy, and then a copy-on-write fault on every
- * page the worker writes next; a profile of a 300-job run put those faults near a fifth of its CPU. The helper
- * is a bare Node process of a few tens of MB that only spawns, relays output and kills.
+ * page the worker writes next (docs/benchmarks.md). The helper (process-launcher-helper.ts) is a bare Node
+ * process of a few tens of MB that only spawns, relays output and kills.
  */
-
-/** Messages from the helper. */
-type LauncherEvent =
-  | { id: number; type: 'started'; pid: number }
-  | { id: number; type: 'stdout' | 'stderr'; data: string }
-  | { id: number; type: 'exit'; code: number | null }
-  | { id: number; type: 'error'; message: string; code?: string };
 
 export interface LaunchHandlers {
   onStdout(data: string): void;
@@ -25,25 +21,8 @@ export interface LaunchedProcess {
   kill(): void;
 }
 
-// Plain JavaScript run with `node -e`: the helper needs no build step and no file next to the compiled code.
-const HELPER_SOURCE = `
-const { spawn } = require('node:child_process');
-const { setPriority } = require('node:os');
-const children = new Map();
-const send = (message) => { if (process.connected) process.send(message); };
-process.on('message', ({ type, id, command, args, niceness }) => {
-  if (type === 'kill') return void children.get(id)?.kill('SIGKILL');
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.set(id, child);
-  if (child.pid !== undefined) { send({ id, type: 'started', pid: child.pid }); try { setPriority(child.pid, niceness); } catch {} }
-  child.stdout.setEncoding('utf8').on('data', (data) => send({ id, type: 'stdout', data }));
-  child.stderr.setEncoding('utf8').on('data', (data) => send({ id, type: 'stderr', data }));
-  child.once('error', (error) => { children.delete(id); send({ id, type: 'error', message: error.message, code: error.code }); });
-  child.once('close', (code) => { if (children.delete(id)) send({ id, type: 'exit', code }); });
-});
-// The worker is gone: so are its tools.
-process.on('disconnect', () => { for (const child of children.values()) child.kill('SIGKILL'); process.exit(0); });
-`;
+/** The launcher's code, compiled (the sources run it too: a forked process runs plain JavaScript). */
+const HELPER_PATH = join(DIST_DIR, 'libs', 'media', 'process-launcher-helper.js');
 
 /** A tool on its way: who hears of it, and its process id once the helper has started it. */
 interface RunningTool {
@@ -58,9 +37,10 @@ class LauncherProcess {
   private nextId = 1;
 
   constructor() {
-    this.child = spawn(process.execPath, ['-e', HELPER_SOURCE], {
+    this.child = fork(HELPER_PATH, [], {
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       // The worker's own flags (heap settings, preloads) are not the helper's.
+      execArgv: [],
       env: { ...process.env, NODE_OPTIONS: '' },
     });
     this.child.on('message', (event: LauncherEvent) => this.deliver(event));
@@ -87,8 +67,12 @@ class LauncherProcess {
     const id = this.nextId++;
     this.running.set(id, { handlers });
     this.child.channel?.ref(); // A running tool keeps this process alive, as a child of its own would.
-    this.child.send({ type: 'run', id, command, args, niceness });
-    return { kill: () => (this.running.has(id) && this.usable ? this.child.send({ type: 'kill', id }) : undefined) };
+    this.send({ type: 'run', id, command, args, niceness });
+    return { kill: () => (this.running.has(id) && this.usable ? this.send({ type: 'kill', id }) : undefined) };
+  }
+
+  private send(command: LauncherCommand): void {
+    this.child.send(command);
   }
 
   private deliver(event: LauncherEvent): void {

@@ -16,7 +16,7 @@ describe('runProcess', () => {
     const launcher = Number(stdout.trim());
     expect(launcher).not.toBe(process.pid);
     expect(parentPid(launcher)).toBe(process.pid);
-    expect(readFileSync(`/proc/${launcher}/cmdline`, 'utf8').split('\0')[1]).toBe('-e');
+    expect(readFileSync(`/proc/${launcher}/cmdline`, 'utf8').split('\0')[1]).toMatch(/process-launcher-helper\.js$/);
   });
 
   it('relays output line by line and whole', async () => {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startApiHarness, type ApiHarness } from '../support/api-harness';
 import { pcmFrames, SILENCE_FRAME } from '../support/live-audio';
 import { liveClient, type LiveClient } from '../support/live-client';
@@ -46,7 +47,7 @@ describe('live speakers per API instance (LIVE_MAX_SPEAKERS_PER_INSTANCE)', () =
     // The running sessions still caption.
     for (const frame of [...(await pcmFrames(4)), ...Array<Buffer>(12).fill(SILENCE_FRAME)]) {
       first.socket.emit('audio_chunk', frame);
-      await new Promise((wake) => setTimeout(wake, 20));
+      await sleep(20);
     }
     expect(await first.waitFor('transcription', (t) => t.is_final === true)).toBeTruthy();
 

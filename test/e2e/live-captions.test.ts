@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { newId } from '../../libs/db/ids';
 import { startApiHarness, type ApiHarness } from '../support/api-harness';
 import { startJwksServer, type JwksServer } from '../support/jwks-server';
@@ -12,7 +13,7 @@ async function stream(client: LiveClient, frames: Buffer[], options: { base64?: 
       'audio_chunk',
       options.base64 === false ? frame : { audio_chunk: frame.toString('base64'), timestamp: new Date().toISOString() },
     );
-    await new Promise((wake) => setTimeout(wake, options.intervalMs ?? 25));
+    await sleep(options.intervalMs ?? 25);
   }
 }
 
@@ -180,7 +181,7 @@ describe('live captions over socket.io', () => {
     for (let i = 0; i < 80; i++) client.socket.emit('audio_chunk', SILENCE_FRAME);
     expect(await client.waitFor('error', (e) => e.code === 'rate_limited')).toBeTruthy();
     expect(client.of('error').filter((e) => e.code === 'rate_limited')).toHaveLength(1);
-    await new Promise((wake) => setTimeout(wake, 1_100));
+    await sleep(1_100);
     await stream(client, [...speech.slice(0, 60), ...Array(12).fill(SILENCE_FRAME)], { base64: false });
     expect(await client.waitFor('transcription', (t) => t.is_final === true)).toBeTruthy();
     expect(client.of('session_ended')).toEqual([]);
@@ -272,7 +273,7 @@ describe('live captions over socket.io', () => {
     const before = api.simulator.stats.live.length;
     const client = speaker(key);
     await client.waitFor('connected');
-    await new Promise((wake) => setTimeout(wake, 12_000));
+    await sleep(12_000);
     await stream(client, [...speech.slice(0, 60), ...Array<Buffer>(12).fill(SILENCE_FRAME)]);
     expect(await client.waitFor('transcription', (t) => t.is_final === true)).toBeTruthy();
     const upstreams = api.simulator.stats.live.slice(before);
@@ -285,7 +286,7 @@ describe('live captions over socket.io', () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
       ids.push(String((await speaker(own.key).waitFor('connected')).session_id));
-      await new Promise((wake) => setTimeout(wake, 5)); // ids order by millisecond: one apart at least
+      await sleep(5); // ids order by millisecond: one apart at least
     }
     speaker(key); // another tenant's session, live at the same time
     type Page = { data: { id: string; status: string; links: { transcript: string } }[]; next_cursor: string | null };

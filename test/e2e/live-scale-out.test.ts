@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { captionChannelPrefix } from '../../apps/api/captions/socket-io.adapter';
 import { startAppProcess, type AppProcess } from '../support/app-process';
@@ -57,7 +58,7 @@ describe('live captions across API instances (Redis adapter)', () => {
 
     for (const frame of [...(await pcmFrames(15)).slice(0, 100), ...Array<Buffer>(12).fill(SILENCE_FRAME)]) {
       speaker.socket.emit('audio_chunk', frame);
-      await new Promise((wake) => setTimeout(wake, 25));
+      await sleep(25);
     }
     const caption = await viewer.waitFor('caption', (c) => c.is_final === true);
     expect(caption).toMatchObject({ session_id: sessionId, transcript: expect.any(String) });
@@ -105,7 +106,7 @@ describe('live captions across API instances (Redis adapter)', () => {
     viewer.socket.on('watching', () => (watchingAt = Date.now()));
     // Redis busy for 600 ms (a script holds it): B's subscription to the second session waits behind it.
     const held = redis.eval(HOLD_REDIS_MS, 0, '600');
-    await new Promise((wake) => setTimeout(wake, 50));
+    await sleep(50);
     const watchSent = Date.now();
     viewer.socket.emit('watch', { session_id: sessions[1] });
     await held;

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startAppProcess, type AppProcess } from '../support/app-process';
 import type { FileServer } from '../support/file-server';
 import { startPipelineHarness, type PipelineHarness } from '../support/pipeline-harness';
@@ -54,7 +55,7 @@ describe('faults: the API process killed during a submission burst', () => {
           return;
         } catch {
           cutOff++;
-          await new Promise((wake) => setTimeout(wake, 250));
+          await sleep(250);
         }
       }
     };

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { SimulatorConfigPatch } from '../../apps/simulator/faults';
 import type { FileServer } from '../support/file-server';
 import { startPipelineHarness, type PipelineHarness } from '../support/pipeline-harness';
@@ -87,7 +88,7 @@ describe('faults: the provider misbehaves during a batch', () => {
       60_000,
     );
     harness.simulator.faults.update(patch);
-    await new Promise((wake) => setTimeout(wake, ms));
+    await sleep(ms);
     harness.simulator.faults.reset();
   };
 

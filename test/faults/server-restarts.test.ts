@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,7 +53,7 @@ describe('faults: MongoDB and Temporal restarted mid-batch', () => {
     const handle = harness.client.workflow.getHandle(workflowId);
     let status = (await handle.describe()).status.name;
     for (const deadline = Date.now() + CLOSE_WITHIN_MS; status === 'RUNNING' && Date.now() < deadline;) {
-      await new Promise((wake) => setTimeout(wake, 250));
+      await sleep(250);
       status = (await handle.describe()).status.name;
     }
     return status;
@@ -67,9 +68,9 @@ describe('faults: MongoDB and Temporal restarted mid-batch', () => {
       const url = files.url(`/take-${next++}.mp3`);
       submitted.set(await harness.submit({ tenantId, source: { kind: 'url', url } }), Date.now());
     }
-    await new Promise((wake) => setTimeout(wake, 3_000));
+    await sleep(3_000);
     await infraDown(options, [server]);
-    await new Promise((wake) => setTimeout(wake, DOWN_MS));
+    await sleep(DOWN_MS);
     await infraUp(options);
     const outcome = await settle(harness, submitted, 240_000);
     watcher.stop();

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
@@ -72,7 +73,7 @@ describe('faults: the webhook receiver is down for a while, then back', () => {
       submitted.set(await harness.submit({ tenantId, source, webhookUrl: url }), Date.now());
     }
     const outcome = await settle(harness, submitted, 120_000);
-    await new Promise((wake) => setTimeout(wake, Math.max(0, OUTAGE_MS - (Date.now() - outageStarted))));
+    await sleep(Math.max(0, OUTAGE_MS - (Date.now() - outageStarted)));
     await receiver.up();
     const backAt = Date.now();
 

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startAppProcess, type AppProcess } from '../support/app-process';
 import type { FileServer } from '../support/file-server';
 import { waitUntil } from '../support/wait-until';
@@ -48,7 +49,7 @@ describe('faults: the worker SIGKILLed again and again during a batch', () => {
     for (let kill = 0; kill < KILLS; kill++) {
       // The first kill waits for transcriptions in flight, so at least one lands on provider calls.
       if (kill === 0) await waitUntil('transcriptions in flight', () => calls.inFlight > 0, 60_000);
-      else await new Promise((wake) => setTimeout(wake, 4_000));
+      else await sleep(4_000);
       callsCutOff += calls.inFlight;
       await worker.crash();
       worker = await startWorker();

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,10 +32,9 @@ describe('apps the local stack launches', () => {
       const pid = worker.child.pid!;
       process.kill(pid, 'SIGUSR2');
       const deadline = Date.now() + 5_000;
-      while (!existsSync(join(logs, `${pid}.json`)) && Date.now() < deadline)
-        await new Promise((wake) => setTimeout(wake, 100));
+      while (!existsSync(join(logs, `${pid}.json`)) && Date.now() < deadline) await sleep(100);
       expect(existsSync(join(logs, `${pid}.json`))).toBe(true);
-      await new Promise((wake) => setTimeout(wake, 3_000));
+      await sleep(3_000);
       expect(worker.child.exitCode).toBeNull();
     } finally {
       await worker.stop();

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import mongoose, { type Connection } from 'mongoose';
 import { CaptionLineWriter } from '../../apps/api/captions/caption-line-writer';
 import type { NewCaptionLine } from '../../libs/db/live-session.schema';
@@ -52,8 +53,7 @@ describe('caption lines written in batches to the MongoDB-wire server', () => {
     const lines = writer();
     lines.add(line('live_c', 0));
     const deadline = Date.now() + 5_000;
-    while ((await repository.captionLines('live_c')).length === 0 && Date.now() < deadline)
-      await new Promise((wake) => setTimeout(wake, 50));
+    while ((await repository.captionLines('live_c')).length === 0 && Date.now() < deadline) await sleep(50);
     expect(await repository.captionLines('live_c')).toMatchObject([{ seq: 0, text: 'line 0 of live_c' }]);
   });
 

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -114,7 +115,7 @@ describe('worker app on the Temporal dev server', () => {
       const until = Date.now() + 2_000;
       while (Date.now() < until) {
         expect(await pollers()).toEqual([]);
-        await new Promise((wake) => setTimeout(wake, 250));
+        await sleep(250);
       }
 
       // A worker that has its tools takes it.

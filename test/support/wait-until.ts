@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 /** Polls `check` until it returns a truthy value; fails with `what` after `timeoutMs`. */
 export async function waitUntil<T>(
   what: string,
@@ -9,6 +10,6 @@ export async function waitUntil<T>(
     const value = await check();
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((wake) => setTimeout(wake, 100));
+    await sleep(100);
   }
 }

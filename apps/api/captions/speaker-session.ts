@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@nestjs/common';
 import type { LiveSessionsRepository } from '../../../libs/db/live-sessions.repository';
 import type { ApiMetrics } from '../../../libs/metrics/api-metrics';
@@ -144,7 +145,7 @@ export class SpeakerSession {
 
   private async connectUpstream(): Promise<boolean> {
     for (let attempt = 0; attempt <= this.deps.limits.reconnectAttempts; attempt++) {
-      if (attempt > 0) await new Promise((wake) => setTimeout(wake, 250 * 2 ** (attempt - 1)));
+      if (attempt > 0) await sleep(250 * 2 ** (attempt - 1));
       if (this.state === 'ending' || this.state === 'ended') return false;
       const upstream = this.deps.openUpstream(this.language);
       upstream.on('results', (results) => this.onResults(results));

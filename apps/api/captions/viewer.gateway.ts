@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@nestjs/common';
 import {
   ConnectedSocket,
@@ -106,7 +107,7 @@ export class ViewerGateway implements OnGatewayConnection, OnGatewayDisconnect, 
         socket.emit('session_ended', { session_id: sessionId, reason: session.endReason ?? 'ended', timestamp: now() });
         return;
       }
-      await new Promise((wake) => setTimeout(wake, SECOND_LOOK_MS));
+      await sleep(SECOND_LOOK_MS);
       if (socket.connected)
         this.sendLines(socket, sessionId, await this.sessions.captionLines(sessionId, RECENT_LINES), sent);
     } finally {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { Client } from '@temporalio/client';
 import type { Request } from 'express';
@@ -166,7 +167,7 @@ export class JobSubmissionService {
         return await startJobWorkflow(this.client, this.config, input, { source: memoSource, metadata });
       } catch (error) {
         if (attempt >= START_ATTEMPTS) throw error;
-        await new Promise((wake) => setTimeout(wake, 300 * attempt));
+        await sleep(300 * attempt);
       }
     }
   }
@@ -204,7 +205,7 @@ export class JobSubmissionService {
           return job;
         }
         if (orphaned()) break;
-        await new Promise((wake) => setTimeout(wake, 100));
+        await sleep(100);
       }
       if (!orphaned() || attempt >= 3)
         throw new ApiError(

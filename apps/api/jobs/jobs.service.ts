@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import { TERMINAL_STATUSES } from '../../../libs/contracts/job';
@@ -65,7 +66,7 @@ export class JobsService {
     if (!TERMINAL_STATUSES.includes(job.status)) {
       await this.requestCancel(jobId);
       for (let waited = 0; !TERMINAL_STATUSES.includes(job.status) && waited < DELETE_WAIT_MS; waited += 250) {
-        await new Promise((wake) => setTimeout(wake, 250));
+        await sleep(250);
         job = await this.find(tenantId, jobId);
       }
       if (!TERMINAL_STATUSES.includes(job.status)) {

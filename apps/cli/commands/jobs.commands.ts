@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { writeFile } from 'node:fs/promises';
 import type { ApiClient } from '../api-client';
 import { ProgressBar, type ProgressView } from '../progress-bar';
@@ -39,7 +40,7 @@ export async function waitForJob(api: ApiClient, jobId: string, intervalMs = 1_0
       bar.done();
       return job;
     }
-    await new Promise((wake) => setTimeout(wake, intervalMs));
+    await sleep(intervalMs);
   }
 }
 
