@@ -34,8 +34,8 @@ function run({ id, command, args, niceness }: Extract<LauncherCommand, { type: '
       // Gone already, or not allowed: the tool runs at the launcher's priority.
     }
   }
-  child.stdout!.setEncoding('utf8').on('data', (data: string) => send({ id, type: 'stdout', data }));
-  child.stderr!.setEncoding('utf8').on('data', (data: string) => send({ id, type: 'stderr', data }));
+  child.stdout.setEncoding('utf8').on('data', (data: string) => send({ id, type: 'stdout', data }));
+  child.stderr.setEncoding('utf8').on('data', (data: string) => send({ id, type: 'stderr', data }));
   child.once('error', (error: NodeJS.ErrnoException) => {
     children.delete(id);
     send({ id, type: 'error', message: error.message, code: error.code });
