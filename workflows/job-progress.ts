@@ -27,7 +27,6 @@ const STAGE_PERCENT: Record<JobStage, number> = {
  * time. Answers the `progress` query and writes the job record once per stage.
  */
 export class JobProgressTracker {
-  readonly timings: Record<string, number> = {};
   private readonly progress: JobProgress = {
     status: 'processing',
     stage: 'queued',
@@ -41,14 +40,6 @@ export class JobProgressTracker {
   constructor(jobId: string) {
     this.recorder = new JobRecorder(jobId, recordJob);
     setHandler(progressQuery, () => ({ ...this.progress }));
-  }
-
-  get chunksDone(): number {
-    return this.progress.chunksDone;
-  }
-
-  get chunksTotal(): number {
-    return this.progress.chunksTotal;
   }
 
   /** Facts for the job record, written with the next stage's record. */
@@ -82,7 +73,6 @@ export class JobProgressTracker {
       return result;
     } finally {
       spent ??= { [name]: nowMs() - stageStarted };
-      Object.assign(this.timings, spent);
       this.recorder.record({ timings: spent });
     }
   }
@@ -105,13 +95,12 @@ export class JobProgressTracker {
   async complete(patch: JobRecordPatch, alongside: SearchAttributeUpdatePair[]): Promise<void> {
     this.progress.stage = 'done';
     this.progress.percent = 100;
-    this.timings.total = nowMs() - this.started;
     this.recorder.record({
       ...patch,
       status: 'completed',
       stage: 'done',
       progress: { percent: 100, chunksDone: this.progress.chunksDone, chunksTotal: this.progress.chunksTotal },
-      timings: { total: this.timings.total },
+      timings: { total: nowMs() - this.started },
       finishedAt: nowIso(),
     });
     await this.recorder.drain();

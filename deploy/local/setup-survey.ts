@@ -47,6 +47,7 @@ export async function surveyPieces(options: InfraOptions, tests: boolean): Promi
       throw error;
     }
   };
+  const mongod = findOnPath('mongod');
   const pieces: Promise<Piece | Piece[]>[] = [
     mediaTools(),
     Promise.resolve(
@@ -57,8 +58,8 @@ export async function surveyPieces(options: InfraOptions, tests: boolean): Promi
     Promise.resolve(
       options.external.mongodbUri
         ? found('mongodb', 'MONGODB_URI')
-        : findOnPath('mongod')
-          ? found('mongodb', findOnPath('mongod')!)
+        : mongod
+          ? found('mongodb', mongod)
           : built(ferretDb(options.cacheDir, options.repoRoot), 'mongodb'),
     ),
     redis(options),

@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { readInfraOptions, type InfraOptions } from './infra-options';
 import { installBlockers, surveyPieces, type Piece } from './setup-survey';
+import { run } from './toolchain';
 
 /**
  * `npm run setup [-- --tests]`, run first by `npm run demo`, `npm start` and `npm test`: finds what npm does not
@@ -52,7 +52,7 @@ async function setUp(options: InfraOptions, tests: boolean, log: Writable, shown
     await Promise.all([...goBuilds, afterApt]);
   }
   await step('workflow bundles', () =>
-    runLogged(process.execPath, [join(__dirname, '..', '..', 'apps', 'worker', 'build-workflow-bundle.js')], log),
+    run(process.execPath, [join(__dirname, '..', '..', 'apps', 'worker', 'build-workflow-bundle.js')], { log }),
   );
   say(`setup: ready in ${seconds(started)}${missing.length ? '' : ' (everything was here)'}`);
   return 0;
@@ -73,8 +73,9 @@ async function setUp(options: InfraOptions, tests: boolean, log: Writable, shown
     if (packages.length === 0) return;
     say(`setup: apt-get install ${packages.join(' ')} …`);
     await step(`apt-get install ${packages.join(' ')}`, async () => {
-      await runLogged('apt-get', ['update', '-qq'], log);
-      await runLogged('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], log);
+      const env = { DEBIAN_FRONTEND: 'noninteractive' };
+      await run('apt-get', ['update', '-qq'], { log, env });
+      await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { log, env });
     });
   }
 
@@ -82,22 +83,6 @@ async function setUp(options: InfraOptions, tests: boolean, log: Writable, shown
     say(`setup: building ${piece.build!.label} (a few minutes) …`);
     await step(`building ${piece.build!.label}`, () => piece.build!.build(log));
   }
-}
-
-/** Runs a command with its output appended to the log. */
-function runLogged(command: string, args: string[], log: Writable): Promise<void> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    });
-    child.stdout.pipe(log, { end: false });
-    child.stderr.pipe(log, { end: false });
-    child.once('error', reject);
-    child.once('close', (code, signal) =>
-      code === 0 ? resolvePromise() : reject(new Error(`${command} ${args.join(' ')}: ${signal ?? `exit ${code}`}`)),
-    );
-  });
 }
 
 main().then(

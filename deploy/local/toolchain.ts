@@ -197,11 +197,11 @@ async function goBuild(target: string, goArgs: string[], log: Writable, cwd?: st
   }
 }
 
-/** Runs a command to completion; resolves with its standard output (its errors go to `log`). */
-function run(
+/** Runs a command to completion with its output in `log`; resolves with its standard output. */
+export function run(
   command: string,
   args: string[],
-  options: { cwd: string; log: Writable; env?: Record<string, string> },
+  options: { cwd?: string; log: Writable; env?: Record<string, string> },
 ): Promise<string> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(command, args, {
@@ -211,6 +211,7 @@ function run(
     });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stdout.pipe(options.log, { end: false });
     child.stderr.pipe(options.log, { end: false });
     child.once('error', reject);
     child.once('close', (code, signal) =>
