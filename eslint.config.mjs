@@ -20,10 +20,18 @@ const workflowSandboxImports = {
       message: 'Workflows may import @temporalio/workflow and shared contracts only.',
       allowTypeImports: true,
     },
+    {
+      // Type imports too: a workflow that names an activity's internals is coupled to them.
+      regex: String.raw`^(\.\./)+((activities|apps|deploy)(/|$)|libs/(?!contracts/))`,
+      message: 'Workflows import libs/contracts only: declare what they share with activities and the API there.',
+    },
   ],
 };
 
-/** Dependencies point one way: apps → (workflows, activities) → libs. What ships never imports dev tooling. */
+/**
+ * Dependencies point one way: apps → (workflows, activities) → libs, and workflows → libs/contracts only. What
+ * ships never imports dev tooling.
+ */
 const layer = (group, message) => ({ group, message });
 const libsImports = {
   patterns: [

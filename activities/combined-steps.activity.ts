@@ -1,37 +1,16 @@
-import type { JobStage } from '../libs/contracts/job';
 import { translationTargets } from '../libs/contracts/pipeline';
 import type { ActivityDeps } from './activity-deps';
-import { createSourceDownloader, type DownloadedSource } from './download.activity';
-import { createMediaActivities, type PreparedChunks, type PrepareChunksInput } from './media.activity';
+import { createSourceDownloader } from './download.activity';
+import { createMediaActivities } from './media.activity';
 import { keepHeartbeating } from './heartbeat';
-import { createTranscriptMerger, type MergedTranscript, type MergeTranscriptInput } from './merge.activity';
-import { finishStoring, type StoredJobResults } from './store.activity';
-
-export interface DownloadAndPrepareInput extends Omit<PrepareChunksInput, 'storageKey'> {
-  url: string;
-  /** A larger source is only downloaded: chunking it here would mean downloading it again on a retry. */
-  prepareUpToBytes: number;
-}
-
-export interface DownloadedAndPrepared {
-  download: DownloadedSource;
-  /** Absent when the source was too large to chunk in the same activity. */
-  prepared?: PreparedChunks;
-  /** Each step's time, for the job's timings. */
-  stepMs: Partial<Record<JobStage, number>>;
-}
-
-export interface MergeAndStoreInput extends MergeTranscriptInput {
-  chunkCount: number;
-  translateTo: string[];
-}
-
-export interface MergedAndStored {
-  merged: MergedTranscript;
-  /** Absent when translations are due: they come between merging and storing. */
-  stored?: StoredJobResults;
-  stepMs: Partial<Record<JobStage, number>>;
-}
+import { createTranscriptMerger } from './merge.activity';
+import { finishStoring } from './store.activity';
+import type {
+  DownloadAndPrepareInput,
+  DownloadedAndPrepared,
+  MergeAndStoreInput,
+  MergedAndStored,
+} from '../libs/contracts/activities';
 
 /**
  * Two pairs of neighbouring steps as one activity each, for the common case: a short source, no translation.

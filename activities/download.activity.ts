@@ -5,17 +5,7 @@ import { jobKeys, SizeLimitExceededError, StreamStalledError } from '../libs/sto
 import type { ActivityDeps } from './activity-deps';
 import { classify, permanent, transient } from './failures';
 import { keepHeartbeating } from './heartbeat';
-
-export interface DownloadSourceInput {
-  jobId: string;
-  url: string;
-}
-
-export interface DownloadedSource {
-  storageKey: string;
-  bytes: number;
-  contentType?: string;
-}
+import type { DownloadedSource } from '../libs/contracts/activities';
 
 /** Text masquerading as media (an HTML error page, JSON) is refused before a byte more is stored. */
 export function refuseTextContent(head: Buffer): void {
@@ -38,7 +28,7 @@ function failureForStatus(status: number, url: string) {
  * at most MAX_UPLOAD_BYTES, aborted after 30 s without data. The file appears whole or not at all.
  */
 export function createSourceDownloader({ http, storage, config }: Pick<ActivityDeps, 'http' | 'storage' | 'config'>) {
-  return async function downloadSource({ jobId, url }: DownloadSourceInput): Promise<DownloadedSource> {
+  return async function downloadSource({ jobId, url }: { jobId: string; url: string }): Promise<DownloadedSource> {
     const { cancellationSignal } = Context.current();
     let received = 0;
     // Beats while waiting for headers too, not only while bytes flow.

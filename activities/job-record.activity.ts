@@ -1,13 +1,5 @@
-import type { JobPatch } from '../libs/db/jobs.repository';
 import type { ActivityDeps } from './activity-deps';
-
-/** What a workflow may change on its job; dates travel as ISO strings (workflow payloads are JSON). */
-export type JobRecordPatch = Omit<JobPatch, 'startedAt' | 'finishedAt'> & { startedAt?: string; finishedAt?: string };
-
-export interface RecordJobInput {
-  jobId: string;
-  patch: JobRecordPatch;
-}
+import type { RecordJobInput } from '../libs/contracts/activities';
 
 /** The workflow's only way to write its job record (it calls this one call at a time). */
 export function createJobRecordActivities({ jobs, metrics }: Pick<ActivityDeps, 'jobs' | 'metrics'>) {

@@ -7,28 +7,7 @@ import { jobKeys } from '../libs/storage/local-storage';
 import type { ActivityDeps } from './activity-deps';
 import { classify } from './failures';
 import { keepHeartbeating } from './heartbeat';
-
-export interface PrepareChunksInput {
-  jobId: string;
-  storageKey: string;
-  parallelism: number;
-  maxChunkS: number;
-  minChunkS: number;
-}
-
-export interface AudioChunk {
-  index: number;
-  storageKey: string;
-  /** Where the chunk starts in the recording, in seconds. */
-  offsetS: number;
-  durationS: number;
-  bytes: number;
-}
-
-export interface PreparedChunks {
-  durationS: number;
-  chunks: AudioChunk[];
-}
+import type { AudioChunk, PreparedChunks, PrepareChunksInput } from '../libs/contracts/activities';
 
 /** ffmpeg (and ffprobe for a file it cannot use): 16 kHz mono chunks cut at silences. */
 export function createMediaActivities({ storage, config }: Pick<ActivityDeps, 'storage' | 'config'>) {

@@ -4,23 +4,7 @@ import type { TranscriptSegment, TranscriptWord } from '../libs/providers/transc
 import { TranscriptStore } from '../libs/transcripts/transcript-store';
 import type { ActivityDeps } from './activity-deps';
 import { permanent } from './failures';
-
-export interface MergeTranscriptInput {
-  jobId: string;
-  tenantId: string;
-  chunkCount: number;
-  /** The language the job asked for; undefined means detected. */
-  language?: string;
-}
-
-export interface MergedTranscript {
-  language: string;
-  durationS: number;
-  segments: number;
-  words: number;
-  providers: string[];
-  simulated: boolean;
-}
+import type { MergedTranscript, MergeTranscriptInput } from '../libs/contracts/activities';
 
 const round = (seconds: number) => Math.round(seconds * 1000) / 1000;
 

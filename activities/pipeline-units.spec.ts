@@ -5,7 +5,7 @@ import { refuseTextContent } from './download.activity';
 import { mergeChunks } from './merge.activity';
 import { batchEnd } from './translate.activity';
 import { WEBHOOK_DELIVERY } from '../workflows/activity-profiles';
-import { webhookRetryDelayMs } from '../libs/webhooks/webhook-retry';
+import { webhookRetryDelayMs } from '../libs/contracts/webhook-retry';
 
 describe('webhookRetryDelayMs', () => {
   it('doubles from 5 s, caps at 1 h and jitters by ±25 %', () => {

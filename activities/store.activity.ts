@@ -1,23 +1,10 @@
-import { JOB_ERROR_CODES, type SttProviderName } from '../libs/contracts/job';
+import { JOB_ERROR_CODES, type ProviderUsage, type SttProviderName } from '../libs/contracts/job';
 import type { JobChunkDocument } from '../libs/db/job-chunk.schema';
-import type { ProviderUsage } from '../libs/db/job.schema';
 import { jobKeys } from '../libs/storage/local-storage';
 import type { ActivityDeps } from './activity-deps';
 import { permanent } from './failures';
 import { keepHeartbeating } from './heartbeat';
-
-export interface StoreJobResultsInput {
-  jobId: string;
-  languages: string[];
-  /** Absent in workflows started before it was added: the chunks are then found by job id. */
-  chunkCount?: number;
-}
-
-export interface StoredJobResults {
-  usage: ProviderUsage[];
-  providersUsed: SttProviderName[];
-  simulated: boolean;
-}
+import type { StoredJobResults, StoreJobResultsInput } from '../libs/contracts/activities';
 
 /**
  * Confirms every transcript of the job is stored, sums provider usage from the chunk records, and removes

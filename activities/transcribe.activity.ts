@@ -1,27 +1,10 @@
 import { Context } from '@temporalio/activity';
-import type { SttProviderName } from '../libs/contracts/job';
 import type { ActivityDeps } from './activity-deps';
 import { classify } from './failures';
 import { keepHeartbeating } from './heartbeat';
 import { countedProviderCall } from './provider-call-metrics';
 import { waitingOutRateLimits } from './rate-limit-wait';
-import type { AudioChunk } from './media.activity';
-
-export interface TranscribeChunkInput {
-  jobId: string;
-  chunk: AudioChunk;
-  provider: SttProviderName;
-  language?: string;
-}
-
-export interface TranscribedChunk {
-  index: number;
-  provider: string;
-  /** True when an earlier attempt had already stored this chunk: no provider call was made. */
-  reused: boolean;
-  audioSeconds: number;
-  simulated: boolean;
-}
+import type { TranscribeChunkInput, TranscribedChunk } from '../libs/contracts/activities';
 
 /**
  * One chunk through one provider. The result is stored before the activity completes, so a retry, a

@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import { JOB_ERROR_CODES, type TranslationProviderName } from '../libs/contracts/job';
+import { JOB_ERROR_CODES } from '../libs/contracts/job';
 import { PIPELINE } from '../libs/contracts/pipeline';
 import { MisalignedTranslationError } from '../libs/providers/chat-translator';
 import { TranscriptStore } from '../libs/transcripts/transcript-store';
@@ -8,20 +8,7 @@ import { classify, permanent, transient } from './failures';
 import { throttledHeartbeat } from './heartbeat';
 import { countedProviderCall } from './provider-call-metrics';
 import { waitingOutRateLimits } from './rate-limit-wait';
-
-export interface TranslateTranscriptInput {
-  jobId: string;
-  tenantId: string;
-  sourceLanguage: string;
-  targetLanguage: string;
-  provider: TranslationProviderName;
-}
-
-export interface TranslatedTranscript {
-  language: string;
-  segments: number;
-  simulated: boolean;
-}
+import type { TranslatedTranscript, TranslateTranscriptInput } from '../libs/contracts/activities';
 
 /** Where the batch that starts at `start` ends: within the character and line budget, at least one line. */
 export function batchEnd(

@@ -3,29 +3,11 @@ import { JOB_ERROR_CODES } from '../libs/contracts/job';
 import { jobLinks } from '../libs/jobs/job-links';
 import { jobSummary } from '../libs/jobs/job-summary';
 import { OutboundRefusedError } from '../libs/net/outbound-policy';
-import { webhookRetryDelayMs } from '../libs/webhooks/webhook-retry';
+import { webhookRetryDelayMs } from '../libs/contracts/webhook-retry';
 import { newWebhookSecret, signatureHeaders } from '../libs/webhooks/webhook-signature';
 import type { ActivityDeps } from './activity-deps';
 import { permanent, transient } from './failures';
-
-export const WEBHOOK_EVENT_TYPES = ['job.completed', 'job.failed', 'job.cancelled'] as const;
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
-
-export interface DeliverWebhookInput {
-  /** The `webhook-id`: stable per event, reused by every retry. */
-  eventId: string;
-  jobId: string;
-  tenantId: string;
-  type: WebhookEventType;
-  url: string;
-  /** Attempts made before this one's retry policy began (the job workflow's own first attempt). */
-  attemptsBefore?: number;
-}
-
-export interface WebhookDelivered {
-  attempt: number;
-  statusCode: number;
-}
+import type { DeliverWebhookInput, WebhookDelivered } from '../libs/contracts/activities';
 
 /**
  * One Standard Webhooks delivery attempt. The body is frozen on the first attempt; each attempt is

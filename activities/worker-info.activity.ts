@@ -3,17 +3,9 @@ import { hostname } from 'node:os';
 import { promisify } from 'node:util';
 import { activityInfo } from '@temporalio/activity';
 import type { ActivityDeps } from './activity-deps';
+import type { WorkerDescription } from '../libs/contracts/activities';
 
 const run = promisify(execFile);
-
-export interface WorkerDescription {
-  hostname: string;
-  pid: number;
-  taskQueue: string;
-  node: string;
-  /** First line of `ffmpeg -version`, or null when ffmpeg is missing on this worker. */
-  ffmpeg: string | null;
-}
 
 /** Reports what a worker runs on; the canary workflow uses it to prove a worker is polling. */
 export function createWorkerInfoActivities({ config }: Pick<ActivityDeps, 'config'>) {

@@ -1,6 +1,6 @@
 import { proxyLocalActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import type { Activities, JobRecordPatch } from '../activities';
+import type { Activities, JobRecordPatch } from '../libs/contracts/activities';
 import type { JobProgress, JobStage, JobStatus } from '../libs/contracts/job';
 import { SEARCH_ATTRIBUTES } from '../libs/contracts/temporal';
 import { SHORT_IO_LOCAL } from './activity-profiles';

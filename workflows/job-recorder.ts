@@ -1,5 +1,5 @@
 import { CancellationScope } from '@temporalio/workflow';
-import type { JobRecordPatch } from '../activities';
+import type { JobRecordPatch } from '../libs/contracts/activities';
 
 type RecordJob = (input: { jobId: string; patch: JobRecordPatch }) => Promise<void>;
 

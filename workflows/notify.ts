@@ -1,5 +1,5 @@
 import { log, ParentClosePolicy, proxyLocalActivities, startChild, workflowInfo } from '@temporalio/workflow';
-import type { Activities, DeliverWebhookInput, WebhookEventType } from '../activities';
+import type { Activities, DeliverWebhookInput, WebhookEventType } from '../libs/contracts/activities';
 import type { TranscriptionJobInput } from '../libs/contracts/job';
 import { WEBHOOK_FIRST_ATTEMPT } from './activity-profiles';
 import { deliveryEndedFor, webhookDelivery } from './webhook-delivery.workflow';

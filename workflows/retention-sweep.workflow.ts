@@ -1,5 +1,5 @@
 import { proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import type { Activities } from '../libs/contracts/activities';
 import { MAINTENANCE } from './activity-profiles';
 
 const maintenance =

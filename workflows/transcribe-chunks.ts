@@ -1,5 +1,5 @@
 import { CancellationScope, isCancellation, log, proxyActivities } from '@temporalio/workflow';
-import type { Activities, AudioChunk, TranscribedChunk } from '../activities';
+import type { Activities, AudioChunk, TranscribedChunk } from '../libs/contracts/activities';
 import type { SttProviderName, TranscriptionJobInput } from '../libs/contracts/job';
 import { PIPELINE } from '../libs/contracts/pipeline';
 import { PROVIDER_CALL, PROVIDER_CALL_LAST_RESORT } from './activity-profiles';

@@ -1,5 +1,5 @@
 import { ApplicationFailure, CancellationScope, isCancellation, proxyActivities } from '@temporalio/workflow';
-import type { Activities, AudioChunk, PreparedChunks, StoredJobResults } from '../activities';
+import type { Activities, AudioChunk, PreparedChunks, StoredJobResults } from '../libs/contracts/activities';
 import { PIPELINE, translationTargets } from '../libs/contracts/pipeline';
 import type { TranscriptionJobInput, TranscriptionJobResult } from '../libs/contracts/job';
 import { SEARCH_ATTRIBUTES } from '../libs/contracts/temporal';

@@ -1,6 +1,6 @@
 import { ApplicationFailure, log, proxyActivities, sleep } from '@temporalio/workflow';
-import type { Activities, DeliverWebhookInput } from '../activities';
-import { webhookRetryDelayMs } from '../libs/webhooks/webhook-retry';
+import type { Activities, DeliverWebhookInput } from '../libs/contracts/activities';
+import { webhookRetryDelayMs } from '../libs/contracts/webhook-retry';
 import { WEBHOOK_DELIVERY } from './activity-profiles';
 import { rootCause, toJobError } from './job-failure';
 

@@ -1,5 +1,5 @@
 import { proxyActivities } from '@temporalio/workflow';
-import type { Activities, WorkerDescription } from '../activities';
+import type { Activities, WorkerDescription } from '../libs/contracts/activities';
 import { SHORT_IO } from './activity-profiles';
 
 const { describeWorker } = proxyActivities<Pick<Activities, 'describeWorker'>>({

@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import type { AppConfig } from '../../libs/config';
-import type { WorkerDescription } from '../../activities';
+import type { WorkerDescription } from '../../libs/contracts/activities';
 import type { workerCanary } from '../../workflows/worker-canary.workflow';
 
 /**

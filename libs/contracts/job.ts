@@ -70,6 +70,23 @@ export interface JobError {
   message: string;
 }
 
+/** The job's source as recorded: what was asked for, and once downloaded, where and how large it is. */
+export interface JobSourceRecord {
+  kind: 'url' | 'upload';
+  url?: string;
+  filename?: string;
+  storageKey?: string;
+  bytes?: number;
+  contentType?: string;
+}
+
+/** Audio a provider transcribed for a job, and in how many requests. */
+export interface ProviderUsage {
+  provider: string;
+  audioSeconds: number;
+  requests: number;
+}
+
 export type JobSource = { kind: 'url'; url: string } | { kind: 'upload'; storageKey: string; filename?: string };
 
 /** The workflow's argument: ids, options and storage keys only, never media or transcripts. */

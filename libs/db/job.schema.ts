@@ -8,25 +8,12 @@ import {
   type JobErrorCode,
   type JobPriority,
   type JobStage,
+  type JobSourceRecord,
   type JobStatus,
+  type ProviderUsage,
   type SttProviderName,
   type TranslationProviderName,
 } from '../contracts/job';
-
-export interface JobSourceRecord {
-  kind: 'url' | 'upload';
-  url?: string;
-  filename?: string;
-  storageKey?: string;
-  bytes?: number;
-  contentType?: string;
-}
-
-export interface ProviderUsage {
-  provider: string;
-  audioSeconds: number;
-  requests: number;
-}
 
 /**
  * A transcription job. Written by the API when it is created and, from then on, only by its workflow

@@ -1,6 +1,7 @@
 import type { Connection, Model, QueryFilter } from 'mongoose';
 import type { JobStatus } from '../contracts/job';
-import { JOB_MODEL, JobSchema, type JobDocument, type ProviderUsage } from './job.schema';
+import type { ProviderUsage } from '../contracts/job';
+import { JOB_MODEL, JobSchema, type JobDocument } from './job.schema';
 import { modelOn } from './model-on';
 import { sweepWindowFilter, type SweepPosition } from './sweep-window';
 

@@ -41,6 +41,13 @@ describe('ESLint workflow sandbox rules', () => {
     expect(messages[2]!.message).toContain('Workflows may import @temporalio/workflow and shared contracts only');
   });
 
+  it('rejects anything but libs/contracts from the rest of the tree, type imports included', () => {
+    const messages = restricted('test/fixtures/lint/workflows/imports-outside-contracts.ts');
+    // Line 4 imports libs/contracts: the one place workflows share types and constants with the rest.
+    expect(messages.map((message) => message.line)).toEqual([2, 3]);
+    for (const message of messages) expect(message.message).toContain('Workflows import libs/contracts only');
+  });
+
   it('passes the real workflows folder', () => {
     const workflows = results.filter(
       (result) => result.filePath.includes('/workflows/') && !result.filePath.includes('/fixtures/'),
