@@ -26,7 +26,7 @@ export function createStoreActivities({
     },
   };
 
-  async function store(jobId: string, languages: string[], chunkCount?: number): Promise<StoredJobResults> {
+  async function store(jobId: string, languages: string[], chunkCount: number): Promise<StoredJobResults> {
     const stored = await Promise.all(languages.map((language) => transcripts.exists(jobId, language)));
     const missing = languages.filter((_, i) => !stored[i]);
     if (missing.length > 0) throw permanent(JOB_ERROR_CODES.internal, `transcripts missing for ${missing.join(', ')}`);
