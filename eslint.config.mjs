@@ -32,20 +32,27 @@ const workflowSandboxImports = {
  * Dependencies point one way: apps → (workflows, activities) → libs, and workflows → libs/contracts only. What
  * ships never imports dev tooling.
  */
-const layer = (group, message) => ({ group, message });
+/**
+ * A relative import that climbs into one of the repository's top-level folders. Matched on the path as written,
+ * so a name deeper down (libs/contracts/activities) is not mistaken for the folder (activities/).
+ */
+const intoTopLevel = (folders, message) => ({
+  regex: String.raw`^(\.\./)+(${folders.join('|')})(/|$)`,
+  message,
+});
 const libsImports = {
   patterns: [
-    layer(
-      ['**/workflows', '**/workflows/**', '**/activities', '**/activities/**'],
+    intoTopLevel(
+      ['workflows', 'activities'],
       'libs/ imports neither workflows/ nor activities/: declare what they share in libs/contracts.',
     ),
-    layer(['**/apps/**', '**/deploy/**'], 'libs/ imports neither the apps nor deploy/ tooling.'),
+    intoTopLevel(['apps', 'deploy'], 'libs/ imports neither the apps nor deploy/ tooling.'),
   ],
 };
 const shippedImports = {
   patterns: [
-    layer(
-      ['**/deploy/**'],
+    intoTopLevel(
+      ['deploy'],
       'deploy/ is local tooling, not part of the image: apps, activities and workflows do not import it.',
     ),
   ],

@@ -1,16 +1,16 @@
 import { translationTargets } from '../libs/contracts/pipeline';
-import type { ActivityDeps } from './activity-deps';
-import { createSourceDownloader } from './download.activity';
-import { createMediaActivities } from './media.activity';
-import { keepHeartbeating } from './heartbeat';
-import { createTranscriptMerger } from './merge.activity';
-import { finishStoring } from './store.activity';
 import type {
   DownloadAndPrepareInput,
   DownloadedAndPrepared,
   MergeAndStoreInput,
   MergedAndStored,
 } from '../libs/contracts/activities';
+import type { ActivityDeps } from './activity-deps';
+import { createSourceDownloader } from './download.activity';
+import { createMediaActivities } from './media.activity';
+import { keepHeartbeating } from './heartbeat';
+import { createTranscriptMerger } from './merge.activity';
+import { finishStoring } from './store.activity';
 
 /**
  * Two pairs of neighbouring steps as one activity each, for the common case: a short source, no translation.

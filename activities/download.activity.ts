@@ -2,10 +2,10 @@ import { Context } from '@temporalio/activity';
 import { JOB_ERROR_CODES } from '../libs/contracts/job';
 import { UnsupportedMediaError } from '../libs/media/media-errors';
 import { jobKeys, SizeLimitExceededError, StreamStalledError } from '../libs/storage/local-storage';
+import type { DownloadedSource } from '../libs/contracts/activities';
 import type { ActivityDeps } from './activity-deps';
 import { classify, permanent, transient } from './failures';
 import { keepHeartbeating } from './heartbeat';
-import type { DownloadedSource } from '../libs/contracts/activities';
 
 /** Text masquerading as media (an HTML error page, JSON) is refused before a byte more is stored. */
 export function refuseTextContent(head: Buffer): void {

@@ -1,5 +1,5 @@
-import type { ActivityDeps } from './activity-deps';
 import type { RecordJobInput } from '../libs/contracts/activities';
+import type { ActivityDeps } from './activity-deps';
 
 /** The workflow's only way to write its job record (it calls this one call at a time). */
 export function createJobRecordActivities({ jobs, metrics }: Pick<ActivityDeps, 'jobs' | 'metrics'>) {

@@ -4,10 +4,10 @@ import { planChunks } from '../libs/media/chunk-plan';
 import { normalizeAudio } from '../libs/media/normalize-audio';
 import { readWavLayout, writeWavSlice } from '../libs/media/wav';
 import { jobKeys } from '../libs/storage/local-storage';
+import type { AudioChunk, PreparedChunks, PrepareChunksInput } from '../libs/contracts/activities';
 import type { ActivityDeps } from './activity-deps';
 import { classify } from './failures';
 import { keepHeartbeating } from './heartbeat';
-import type { AudioChunk, PreparedChunks, PrepareChunksInput } from '../libs/contracts/activities';
 
 /** ffmpeg (and ffprobe for a file it cannot use): 16 kHz mono chunks cut at silences. */
 export function createMediaActivities({ storage, config }: Pick<ActivityDeps, 'storage' | 'config'>) {

@@ -2,9 +2,9 @@ import { JOB_ERROR_CODES } from '../libs/contracts/job';
 import type { JobChunkDocument } from '../libs/db/job-chunk.schema';
 import type { TranscriptSegment, TranscriptWord } from '../libs/providers/transcript';
 import { TranscriptStore } from '../libs/transcripts/transcript-store';
+import type { MergedTranscript, MergeTranscriptInput } from '../libs/contracts/activities';
 import type { ActivityDeps } from './activity-deps';
 import { permanent } from './failures';
-import type { MergedTranscript, MergeTranscriptInput } from '../libs/contracts/activities';
 
 const round = (seconds: number) => Math.round(seconds * 1000) / 1000;
 

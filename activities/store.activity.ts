@@ -1,10 +1,10 @@
 import { JOB_ERROR_CODES, type ProviderUsage, type SttProviderName } from '../libs/contracts/job';
 import type { JobChunkDocument } from '../libs/db/job-chunk.schema';
 import { jobKeys } from '../libs/storage/local-storage';
+import type { StoredJobResults, StoreJobResultsInput } from '../libs/contracts/activities';
 import type { ActivityDeps } from './activity-deps';
 import { permanent } from './failures';
 import { keepHeartbeating } from './heartbeat';
-import type { StoredJobResults, StoreJobResultsInput } from '../libs/contracts/activities';
 
 /**
  * Confirms every transcript of the job is stored, sums provider usage from the chunk records, and removes

@@ -1,10 +1,10 @@
 import { Context } from '@temporalio/activity';
+import type { TranscribeChunkInput, TranscribedChunk } from '../libs/contracts/activities';
 import type { ActivityDeps } from './activity-deps';
 import { classify } from './failures';
 import { keepHeartbeating } from './heartbeat';
 import { countedProviderCall } from './provider-call-metrics';
 import { waitingOutRateLimits } from './rate-limit-wait';
-import type { TranscribeChunkInput, TranscribedChunk } from '../libs/contracts/activities';
 
 /**
  * One chunk through one provider. The result is stored before the activity completes, so a retry, a

@@ -3,12 +3,12 @@ import { JOB_ERROR_CODES } from '../libs/contracts/job';
 import { PIPELINE } from '../libs/contracts/pipeline';
 import { MisalignedTranslationError } from '../libs/providers/chat-translator';
 import { TranscriptStore } from '../libs/transcripts/transcript-store';
+import type { TranslatedTranscript, TranslateTranscriptInput } from '../libs/contracts/activities';
 import type { ActivityDeps } from './activity-deps';
 import { classify, permanent, transient } from './failures';
 import { throttledHeartbeat } from './heartbeat';
 import { countedProviderCall } from './provider-call-metrics';
 import { waitingOutRateLimits } from './rate-limit-wait';
-import type { TranslatedTranscript, TranslateTranscriptInput } from '../libs/contracts/activities';
 
 /** Where the batch that starts at `start` ends: within the character and line budget, at least one line. */
 export function batchEnd(

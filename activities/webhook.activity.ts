@@ -5,9 +5,9 @@ import { jobSummary } from '../libs/jobs/job-summary';
 import { OutboundRefusedError } from '../libs/net/outbound-policy';
 import { webhookRetryDelayMs } from '../libs/contracts/webhook-retry';
 import { newWebhookSecret, signatureHeaders } from '../libs/webhooks/webhook-signature';
+import type { DeliverWebhookInput, WebhookDelivered } from '../libs/contracts/activities';
 import type { ActivityDeps } from './activity-deps';
 import { permanent, transient } from './failures';
-import type { DeliverWebhookInput, WebhookDelivered } from '../libs/contracts/activities';
 
 /**
  * One Standard Webhooks delivery attempt. The body is frozen on the first attempt; each attempt is

@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { hostname } from 'node:os';
 import { promisify } from 'node:util';
 import { activityInfo } from '@temporalio/activity';
-import type { ActivityDeps } from './activity-deps';
 import type { WorkerDescription } from '../libs/contracts/activities';
+import type { ActivityDeps } from './activity-deps';
 
 const run = promisify(execFile);
 

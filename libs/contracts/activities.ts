@@ -4,10 +4,12 @@
  * as ISO strings.
  */
 import type {
+  ChunkProgress,
   JobError,
   JobSourceRecord,
   JobStage,
   JobStatus,
+  JobTimings,
   ProviderUsage,
   SttProviderName,
   TranslationProviderName,
@@ -16,16 +18,16 @@ import type {
 /** Each step's time in milliseconds, for the job's timings (an activity may run several steps). */
 export type StepTimes = Partial<Record<JobStage, number>>;
 
-/** What a workflow may change on its job record. */
+/** What a workflow may change on its job record (the repository's JobPatch, with dates as strings). */
 export interface JobRecordPatch {
   status?: JobStatus;
   stage?: JobStage;
-  progress?: { percent: number; chunksDone: number; chunksTotal: number };
+  progress?: ChunkProgress;
   error?: JobError;
   detectedLanguage?: string;
   providersUsed?: SttProviderName[];
   durationS?: number;
-  timings?: Partial<Record<JobStage | 'total', number>>;
+  timings?: JobTimings;
   usage?: ProviderUsage[];
   simulated?: boolean;
   source?: JobSourceRecord;
@@ -149,8 +151,7 @@ export interface StoreJobResultsInput {
   chunkCount: number;
 }
 
-export const WEBHOOK_EVENT_TYPES = ['job.completed', 'job.failed', 'job.cancelled'] as const;
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+export type WebhookEventType = 'job.completed' | 'job.failed' | 'job.cancelled';
 
 export interface DeliverWebhookInput {
   /** The `webhook-id`: stable per event, reused by every retry. */

@@ -104,12 +104,19 @@ export interface TranscriptionJobInput {
   priority: JobPriority;
 }
 
-export interface JobProgress {
-  status: JobStatus;
-  stage: JobStage;
+/** How far a job's transcription is: what its record stores and its progress query adds status and stage to. */
+export interface ChunkProgress {
   percent: number;
   chunksDone: number;
   chunksTotal: number;
+}
+
+/** Milliseconds spent per stage, and in all. */
+export type JobTimings = Partial<Record<JobStage | 'total', number>>;
+
+export interface JobProgress extends ChunkProgress {
+  status: JobStatus;
+  stage: JobStage;
 }
 
 export interface TranscriptionJobResult {

@@ -5,10 +5,12 @@ import {
   JOB_STATUSES,
   STT_PROVIDERS,
   TRANSLATION_PROVIDERS,
-  type JobErrorCode,
+  type ChunkProgress,
+  type JobError,
   type JobPriority,
-  type JobStage,
   type JobSourceRecord,
+  type JobStage,
+  type JobTimings,
   type JobStatus,
   type ProviderUsage,
   type SttProviderName,
@@ -24,8 +26,8 @@ export interface JobDocument {
   tenantId: string;
   status: JobStatus;
   stage: JobStage;
-  progress: { percent: number; chunksDone: number; chunksTotal: number };
-  error?: { code: JobErrorCode; message: string };
+  progress: ChunkProgress;
+  error?: JobError;
   source: JobSourceRecord;
   language?: string;
   detectedLanguage?: string;
@@ -40,7 +42,7 @@ export interface JobDocument {
   priority: JobPriority;
   durationS?: number;
   /** Milliseconds spent per stage. */
-  timings: Partial<Record<JobStage | 'total', number>>;
+  timings: JobTimings;
   usage: ProviderUsage[];
   /** True when a provider simulator produced the transcript. */
   simulated?: boolean;

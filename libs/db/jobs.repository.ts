@@ -1,31 +1,14 @@
 import type { Connection, Model, QueryFilter } from 'mongoose';
-import type { JobStatus } from '../contracts/job';
-import type { ProviderUsage } from '../contracts/job';
+import type { JobRecordPatch } from '../contracts/activities';
+import type { JobStatus, ProviderUsage } from '../contracts/job';
 import { JOB_MODEL, JobSchema, type JobDocument } from './job.schema';
 import { modelOn } from './model-on';
 import { sweepWindowFilter, type SweepPosition } from './sweep-window';
 
 export type NewJob = Omit<JobDocument, 'createdAt' | 'updatedAt'>;
 
-/** Fields the workflow may change after creation (through its record-job activity). */
-export type JobPatch = Partial<
-  Pick<
-    JobDocument,
-    | 'status'
-    | 'stage'
-    | 'progress'
-    | 'error'
-    | 'detectedLanguage'
-    | 'providersUsed'
-    | 'durationS'
-    | 'timings'
-    | 'usage'
-    | 'simulated'
-    | 'startedAt'
-    | 'finishedAt'
-    | 'source'
-  >
->;
+/** Fields the workflow may change after creation (its record-job patch, with dates as dates). */
+export type JobPatch = Omit<JobRecordPatch, 'startedAt' | 'finishedAt'> & { startedAt?: Date; finishedAt?: Date };
 
 export interface JobListOptions {
   status?: JobStatus;
