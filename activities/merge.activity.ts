@@ -1,7 +1,6 @@
 import { JOB_ERROR_CODES } from '../libs/contracts/job';
 import type { JobChunkDocument } from '../libs/db/job-chunk.schema';
 import type { TranscriptSegment, TranscriptWord } from '../libs/providers/transcript';
-import { TranscriptStore } from '../libs/transcripts/transcript-store';
 import type { MergedTranscript, MergeTranscriptInput } from '../libs/contracts/activities';
 import type { ActivityDeps } from './activity-deps';
 import { permanent } from './failures';
@@ -51,10 +50,8 @@ export function mergeChunks(chunks: readonly JobChunkDocument[]): {
  */
 export function createTranscriptMerger({
   chunks,
-  transcripts,
-  storage,
-}: Pick<ActivityDeps, 'chunks' | 'transcripts' | 'storage'>) {
-  const store = new TranscriptStore(transcripts, storage);
+  transcriptStore: store,
+}: Pick<ActivityDeps, 'chunks' | 'transcriptStore'>) {
   return async function merge({
     jobId,
     tenantId,

@@ -1,21 +1,25 @@
 import { Context } from '@temporalio/activity';
-import { startRecordedJob } from '../libs/jobs/start-job-workflow';
-import { LIVE_HOST_LOST_AFTER_MS } from '../libs/db/live-sessions.repository';
 import type { SweepPosition } from '../libs/db/sweep-window';
 import { jobKeys } from '../libs/storage/local-storage';
-import { TranscriptStore } from '../libs/transcripts/transcript-store';
 import type { ActivityDeps } from './activity-deps';
 
 const HOUR_MS = 3_600_000;
 const BATCH = 500;
 /** Idempotency keys are promised for at least 24 h; an hour more covers clock skew between hosts. */
 const IDEMPOTENCY_KEY_TTL_MS = 25 * HOUR_MS;
-/** A job still `queued` this long after creation has no workflow (the API died between insert and start). */
-const STRANDED_AFTER_MS = 2 * 60_000;
 
 type RetentionDeps = Pick<
   ActivityDeps,
-  'config' | 'jobs' | 'chunks' | 'transcripts' | 'storage' | 'idempotency' | 'maintenance' | 'liveSessions'
+  | 'config'
+  | 'jobs'
+  | 'chunks'
+  | 'transcriptStore'
+  | 'storage'
+  | 'idempotency'
+  | 'maintenance'
+  | 'liveSessions'
+  | 'jobsService'
+  | 'liveSessionsService'
 >;
 
 /**
@@ -24,8 +28,7 @@ type RetentionDeps = Pick<
  * harmless work.
  */
 export function createRetentionActivities(deps: RetentionDeps) {
-  const { config, jobs, chunks, transcripts, storage, idempotency, maintenance, liveSessions } = deps;
-  const transcriptStore = new TranscriptStore(transcripts, storage);
+  const { config, jobs, chunks, transcriptStore, storage, idempotency, maintenance, liveSessions } = deps;
 
   /**
    * Walks what `page` lists between the task's checkpoint and `cutoff`, oldest first, in batches, and removes
@@ -105,22 +108,11 @@ export function createRetentionActivities(deps: RetentionDeps) {
       );
     },
 
-    /**
-     * Sessions a crashed API instance left `live`: readers already see them as ended (`server_lost`); this
-     * writes it once no session could still be running, and forgets the lost instances' host records.
-     */
+    /** Sessions a crashed API instance left `live`: readers already see them as ended; this writes it. */
     async endAbandonedLiveSessions(): Promise<number> {
-      const maxSessionMs = config.live.maxSessionMinutes * 60_000;
-      const settledBefore = new Date(Date.now() - maxSessionMs - LIVE_HOST_LOST_AFTER_MS);
-      let ended = 0;
-      for (;;) {
-        const batch = await liveSessions.endAbandoned(settledBefore, maxSessionMs, BATCH);
-        ended += batch;
-        Context.current().heartbeat({ task: 'abandoned-live-sessions', ended });
-        if (batch < BATCH) break;
-      }
-      await liveSessions.removeHostsSilentSince(settledBefore);
-      return ended;
+      return deps.liveSessionsService.endAbandoned((ended) =>
+        Context.current().heartbeat({ task: 'abandoned-live-sessions', ended }),
+      );
     },
 
     async removeExpiredIdempotencyKeys(): Promise<number> {
@@ -129,10 +121,7 @@ export function createRetentionActivities(deps: RetentionDeps) {
 
     /** Starts the workflow of jobs that were stored but never started (idempotent: workflow id = job id). */
     async restartStrandedJobs(): Promise<number> {
-      let started = 0;
-      for (const job of await jobs.queuedBefore(new Date(Date.now() - STRANDED_AFTER_MS), BATCH))
-        if ((await startRecordedJob(Context.current().client, config, job)).started) started++;
-      return started;
+      return deps.jobsService.restartStranded(BATCH);
     },
   };
 }

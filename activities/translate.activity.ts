@@ -2,7 +2,6 @@ import { Context } from '@temporalio/activity';
 import { JOB_ERROR_CODES } from '../libs/contracts/job';
 import { PIPELINE } from '../libs/contracts/pipeline';
 import { MisalignedTranslationError } from '../libs/providers/chat-translator';
-import { TranscriptStore } from '../libs/transcripts/transcript-store';
 import type { TranslatedTranscript, TranslateTranscriptInput } from '../libs/contracts/activities';
 import type { ActivityDeps } from './activity-deps';
 import { classify, permanent, transient } from './failures';
@@ -34,10 +33,9 @@ export function batchEnd(
 export function createTranslateActivities({
   providers,
   transcripts,
-  storage,
+  transcriptStore: store,
   metrics,
-}: Pick<ActivityDeps, 'providers' | 'transcripts' | 'storage' | 'metrics'>) {
-  const store = new TranscriptStore(transcripts, storage);
+}: Pick<ActivityDeps, 'providers' | 'transcripts' | 'transcriptStore' | 'metrics'>) {
   return {
     async translateTranscript(input: TranslateTranscriptInput): Promise<TranslatedTranscript> {
       const { jobId, tenantId, sourceLanguage, targetLanguage } = input;

@@ -1,6 +1,5 @@
-import { Client, Connection, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
+import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import type { AppConfig } from '../../libs/config';
-import { temporalConnectionOptions } from '../../libs/temporal/connection-options';
 import type { retentionSweep } from '../../workflows/retention-sweep.workflow';
 
 /** One schedule per task queue, so separate deployments sharing a namespace keep their own. */
@@ -12,34 +11,28 @@ export function retentionScheduleId(taskQueue: string): string {
  * Creates (or updates) the Temporal Schedule that runs `retentionSweep`. Idempotent: every worker calls it
  * at start, and a concurrent creator simply finds the schedule there.
  */
-export async function ensureRetentionSchedule(config: AppConfig): Promise<string | undefined> {
+export async function ensureRetentionSchedule(client: Client, config: AppConfig): Promise<string | undefined> {
   const minutes = config.retention.sweepIntervalMinutes;
   if (minutes === 0) return undefined;
-  const connection = await Connection.connect(temporalConnectionOptions(config));
+  const scheduleId = retentionScheduleId(config.temporal.taskQueue);
+  const action = {
+    type: 'startWorkflow' as const,
+    workflowType: 'retentionSweep',
+    workflowId: scheduleId,
+    taskQueue: config.temporal.taskQueue,
+    args: [] as Parameters<typeof retentionSweep>,
+  };
+  const spec = { intervals: [{ every: `${minutes} minutes` }] };
   try {
-    const client = new Client({ connection, namespace: config.temporal.namespace });
-    const scheduleId = retentionScheduleId(config.temporal.taskQueue);
-    const action = {
-      type: 'startWorkflow' as const,
-      workflowType: 'retentionSweep',
-      workflowId: scheduleId,
-      taskQueue: config.temporal.taskQueue,
-      args: [] as Parameters<typeof retentionSweep>,
-    };
-    const spec = { intervals: [{ every: `${minutes} minutes` }] };
-    try {
-      await client.schedule.create({
-        scheduleId,
-        spec,
-        action,
-        policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
-      });
-    } catch (error) {
-      if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-      await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec, action }));
-    }
-    return scheduleId;
-  } finally {
-    await connection.close();
+    await client.schedule.create({
+      scheduleId,
+      spec,
+      action,
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
+    });
+  } catch (error) {
+    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
+    await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec, action }));
   }
+  return scheduleId;
 }

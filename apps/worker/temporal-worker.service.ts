@@ -1,29 +1,34 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { InjectConnection } from '@nestjs/mongoose';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Server } from 'node:http';
-import type { Connection } from 'mongoose';
-import { createActivities, type ActivityDeps } from '../../activities';
+import { createActivities } from '../../activities';
 import { InjectConfig, type AppConfig } from '../../libs/config';
 import { checkMediaTools } from '../../libs/media/check-media-tools';
 import { temporalConnectionOptions } from '../../libs/temporal/connection-options';
-import { startTracing, type Tracing } from '../../libs/tracing/tracing';
-import { buildActivityDeps } from './activity-deps.factory';
+import { TRACING } from '../../libs/temporal/temporal-client.module';
+import type { Tracing } from '../../libs/tracing/tracing';
+import { WorkerActivityDeps } from './activity-deps.provider';
 import { ensureRetentionSchedule } from './retention-schedule';
 import { workflowSource } from './workflow-source';
 
 /**
- * Owns the Temporal Worker: created when the application boots, drained by `shutdown()` when it stops
- * (SIGTERM through Nest's shutdown hooks), so in-flight activities finish or time out cleanly.
+ * Owns the Temporal Worker: created when the application boots, drained when it stops (SIGTERM through Nest's
+ * shutdown hooks) before the connections its activities use close, so in-flight activities finish or time
+ * out cleanly.
  */
 @Injectable()
-export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class TemporalWorkerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private connection?: NativeConnection;
   private worker?: Worker;
   private running?: Promise<void>;
-  private deps?: ActivityDeps;
   private metricsServer?: Server;
-  private tracing?: Tracing;
   /** Why this worker does not poll, when it cannot do the work (its media tools do not run). */
   private refusal?: string;
   private endRefusal?: () => void;
@@ -31,11 +36,12 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
 
   constructor(
     @InjectConfig() private readonly config: AppConfig,
-    @InjectConnection() private readonly mongo: Connection,
+    private readonly deps: WorkerActivityDeps,
+    private readonly client: Client,
+    @Inject(TRACING) private readonly tracing: Tracing | undefined,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const deps = (this.deps = await buildActivityDeps(this.config, this.mongo));
     const media = await checkMediaTools(this.config.media);
     if (!media.ok) {
       // Every job it polled would fail at its first media step: it stays up, unready, saying why, and polls nothing.
@@ -46,31 +52,29 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
       return;
     }
     this.logger.log(`Media tools: ffmpeg ${media.versions.ffmpeg}, ffprobe ${media.versions.ffprobe}`);
-    this.tracing = startTracing(this.config, 'voxflow-worker');
     this.connection = await NativeConnection.connect(temporalConnectionOptions(this.config));
     this.worker = await Worker.create({
       connection: this.connection,
       namespace: this.config.temporal.namespace,
       taskQueue: this.config.temporal.taskQueue,
-      activities: createActivities(deps),
+      activities: createActivities(this.deps),
       ...workflowSource(this.tracing !== undefined),
       plugins: this.tracing ? [this.tracing.plugin] : [],
-      // Chunk transcriptions are I/O-bound waits on providers: many run at once per worker.
-      maxConcurrentActivityTaskExecutions: 64,
-      // Every job in flight stays cached: an evicted one is replayed from its history at its next task, which
-      // cost 15 % more CPU per job in a burst of 1,000 when the cache held 189 (docs/benchmarks.md).
+      maxConcurrentActivityTaskExecutions: this.config.worker.maxConcurrentActivities,
+      // Every job in flight stays cached: an evicted one is replayed from its history at its next task,
+      // which costs CPU in a burst (docs/benchmarks.md).
       maxCachedWorkflows: this.config.worker.maxCachedWorkflows,
       // A rolling deploy should not cost provider calls: running activities get this long to finish.
       shutdownGraceTime: this.config.worker.shutdownGraceSeconds * 1000,
     });
     this.running = this.worker.run();
-    await ensureRetentionSchedule(this.config);
+    await ensureRetentionSchedule(this.client, this.config);
     await this.serveHealth();
   }
 
   private async serveHealth(): Promise<void> {
     if (this.config.worker.metricsPort <= 0) return;
-    this.metricsServer = await this.deps!.metrics.serve(this.config.worker.metricsPort, () =>
+    this.metricsServer = await this.deps.metrics.serve(this.config.worker.metricsPort, () =>
       this.refusal ? { ready: false, reason: this.refusal } : { ready: this.state === 'RUNNING' },
     );
   }
@@ -89,13 +93,12 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
     return this.worker?.getState() ?? 'NOT_STARTED';
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     this.endRefusal?.();
     if (this.worker && this.worker.getState() === 'RUNNING') this.worker.shutdown();
     await this.running?.catch(() => undefined);
     await this.connection?.close();
-    this.deps?.http.destroy();
+    this.deps.http.destroy();
     this.metricsServer?.close();
-    await this.tracing?.shutdown();
   }
 }

@@ -1,6 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ConfigModule, type AppConfig } from '../../libs/config';
-import { DatabaseModule } from '../../libs/db/database.module';
+import type { AppConfig } from '../../libs/config';
+import { CoreModule } from '../../libs/core/core.module';
+import { WorkerMetrics } from '../../libs/metrics/worker-metrics';
+import { WorkerActivityDeps } from './activity-deps.provider';
 import { TemporalWorkerService } from './temporal-worker.service';
 
 @Module({})
@@ -8,8 +10,9 @@ export class WorkerModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule],
-      providers: [TemporalWorkerService],
+      imports: [CoreModule.register(config, 'voxflow-worker')],
+      providers: [WorkerMetrics, WorkerActivityDeps, TemporalWorkerService],
+      exports: [WorkerActivityDeps],
     };
   }
 }

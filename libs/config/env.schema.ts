@@ -88,6 +88,8 @@ export const envSchema = z
      * Node derives from the container's memory limit (189 in a 1 GiB container).
      */
     WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).default(1000),
+    /** Activities a worker runs at once. Chunk transcriptions are I/O-bound waits on providers, so many. */
+    WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().default(64),
     /** Requests per minute per API key (Redis-backed when REDIS_URL is set). */
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
     /** Source media and chunks are deleted this long after a job ends. */

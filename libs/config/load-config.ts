@@ -31,7 +31,12 @@ export interface AppConfig {
     timeoutMs: number;
   };
   retention: { mediaHours: number; transcriptDays: number; sweepIntervalMinutes: number };
-  worker: { metricsPort: number; shutdownGraceSeconds: number; maxCachedWorkflows: number };
+  worker: {
+    metricsPort: number;
+    shutdownGraceSeconds: number;
+    maxCachedWorkflows: number;
+    maxConcurrentActivities: number;
+  };
   live: { maxSessionMinutes: number; idleTimeoutSeconds: number; maxSpeakersPerInstance: number };
   /** Absolute path where media, chunks and large transcripts are kept. */
   storage: { dir: string; maxUploadBytes: number; uploadIdleTimeoutMs: number };
@@ -91,6 +96,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       metricsPort: env.WORKER_METRICS_PORT,
       shutdownGraceSeconds: env.WORKER_SHUTDOWN_GRACE_SECONDS,
       maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
+      maxConcurrentActivities: env.WORKER_MAX_CONCURRENT_ACTIVITIES,
     },
     live: {
       maxSessionMinutes: env.LIVE_MAX_SESSION_MINUTES,

@@ -17,23 +17,23 @@ import { isDuplicateKeyError } from './mongo-errors';
 import { dropRetiredIndexes } from './retired-indexes';
 import { sweepWindowFilter, type SweepPosition } from './sweep-window';
 
-/** How often an API instance refreshes its host record. */
-export const LIVE_HOST_HEARTBEAT_MS = 20_000;
-/** Statements per bulk write (see endAbandoned). */
+/** Statements per bulk write (see writeEnds). */
 const BULK_WRITE_STATEMENTS = 50;
-/** A host this long without a heartbeat is gone (crashed or cut off), and so are its sessions. */
-export const LIVE_HOST_LOST_AFTER_MS = 90_000;
 /** Session indexes of earlier versions: by tenant and start time (the list now pages by id), by start alone. */
 export const RETIRED_SESSION_INDEXES = ['tenantId_1_startedAt_-1', 'startedAt_1'] as const;
 
-/** The audio a live session had relayed at its host's last heartbeat, if the host recorded any. */
-function audioAtLastBeat(
-  session: Pick<LiveSessionDocument, '_id' | 'hostId'>,
-  hosts: Map<string, LiveHostDocument>,
-): number | undefined {
-  return session.hostId ? hosts.get(session.hostId)?.audio?.[session._id] : undefined;
+/** The end of a session its instance never recorded (it crashed). */
+export interface SessionEnd {
+  sessionId: string;
+  endedAt: Date;
+  /** The audio its host last recorded for it, if any. */
+  audioSeconds?: number;
 }
 
+/**
+ * Live sessions, their final lines and the API instances (hosts) that relay them. How a session of a lost
+ * host reads is LiveSessionsService's rule; this only reads and writes.
+ */
 export class LiveSessionsRepository {
   private readonly sessions: Model<LiveSessionDocument>;
   private readonly lines: Model<LiveCaptionLineDocument>;
@@ -60,27 +60,8 @@ export class LiveSessionsRepository {
     await this.hosts.deleteOne({ _id: hostId });
   }
 
-  /**
-   * Sessions as readers should see them: a `live` session whose host stopped heartbeating reads as ended
-   * (`server_lost`, at the host's last heartbeat). Nothing is written, so a host that was only cut off from
-   * the database for a while gets its sessions back as live once it heartbeats again.
-   */
-  private async withLostHosts(sessions: LiveSessionDocument[]): Promise<LiveSessionDocument[]> {
-    const hostIds = sessions.filter((s) => s.status === 'live' && s.hostId).map((s) => s.hostId!);
-    if (hostIds.length === 0) return sessions;
-    const hosts = await this.hostsById(hostIds);
-    const now = new Date();
-    return sessions.map((session) => {
-      if (session.status !== 'live' || !session.hostId) return session;
-      const host = hosts.get(session.hostId);
-      if (host && now.getTime() - host.seenAt.getTime() <= LIVE_HOST_LOST_AFTER_MS) return session;
-      const endedAt = lostSessionEnd(session.startedAt, host?.seenAt ?? now);
-      return { ...session, status: 'ended', endedAt, endReason: 'server_lost' };
-    });
-  }
-
   /** Host records by id, each read by `_id` alone: a point read on every MongoDB-wire server (FerretDB scans `$in`). */
-  private async hostsById(hostIds: string[]): Promise<Map<string, LiveHostDocument>> {
+  async hostsById(hostIds: string[]): Promise<Map<string, LiveHostDocument>> {
     const hosts = await Promise.all([...new Set(hostIds)].map((hostId) => this.hosts.findById(hostId).lean()));
     return new Map(hosts.flatMap((host) => (host ? [[host._id, host] as const] : [])));
   }
@@ -96,51 +77,47 @@ export class LiveSessionsRepository {
     );
   }
 
-  /**
-   * Writes the end of sessions still `live` that started before `startedBefore`, which must be long enough ago
-   * that none can still run (LIVE_MAX_SESSION_MINUTES, plus the time a host takes to read as lost): their
-   * instance crashed. Each ends at its host's last heartbeat, or at the latest it could have run without one,
-   * with the audio that heartbeat recorded for it. Returns how many it ended, at most `limit`.
-   */
-  async endAbandoned(startedBefore: Date, maxSessionMs: number, limit: number): Promise<number> {
-    const abandoned = await this.sessions
+  /** Sessions still `live` that started before `startedBefore`, at most `limit`. */
+  async liveStartedBefore(
+    startedBefore: Date,
+    limit: number,
+  ): Promise<Pick<LiveSessionDocument, '_id' | 'hostId' | 'startedAt'>[]> {
+    return this.sessions
       .find({ status: 'live', startedAt: { $lt: startedBefore } }, { _id: 1, hostId: 1, startedAt: 1 })
       .limit(limit)
       .lean();
-    if (abandoned.length === 0) return 0;
-    const hosts = await this.hostsById(abandoned.flatMap((session) => (session.hostId ? [session.hostId] : [])));
-    const ends = abandoned.map((session): AnyBulkWriteOperation<LiveSessionDocument> => {
-      const host = session.hostId ? hosts.get(session.hostId) : undefined;
-      // Without a host record, as late as it could have run.
-      const endedAt = lostSessionEnd(session.startedAt, host?.seenAt, maxSessionMs);
-      const audioSeconds = audioAtLastBeat(session, hosts);
-      return {
-        updateOne: {
-          filter: { _id: session._id, status: 'live' },
-          update: {
-            $set: { status: 'ended', endedAt, endReason: 'server_lost' },
-            ...(audioSeconds === undefined ? {} : { $max: { audioSeconds } }),
-          },
-        },
-      };
-    });
-    // FerretDB 1.24 never answers an update command of about 100 statements or more (50 is fine).
-    for (let i = 0; i < ends.length; i += BULK_WRITE_STATEMENTS)
-      await this.sessions.bulkWrite(ends.slice(i, i + BULK_WRITE_STATEMENTS), { ordered: false });
-    return abandoned.length;
   }
 
-  /** Host records silent since before `seenBefore`; run after endAbandoned, so none has a session left to date. */
+  /** Records the ends of sessions still `live` as `server_lost`, keeping the larger audio figure. */
+  async writeEnds(ends: SessionEnd[]): Promise<void> {
+    const updates = ends.map(({ sessionId, endedAt, audioSeconds }): AnyBulkWriteOperation<LiveSessionDocument> => ({
+      updateOne: {
+        filter: { _id: sessionId, status: 'live' },
+        update: {
+          $set: { status: 'ended', endedAt, endReason: 'server_lost' },
+          ...(audioSeconds === undefined ? {} : { $max: { audioSeconds } }),
+        },
+      },
+    }));
+    // FerretDB 1.24 never answers an update command of about 100 statements or more (50 is fine).
+    for (let i = 0; i < updates.length; i += BULK_WRITE_STATEMENTS)
+      await this.sessions.bulkWrite(updates.slice(i, i + BULK_WRITE_STATEMENTS), { ordered: false });
+  }
+
+  /** Host records silent since before `seenBefore`; run after their sessions' ends are written. */
   async removeHostsSilentSince(seenBefore: Date): Promise<void> {
     await this.hosts.deleteMany({ seenAt: { $lt: seenBefore } });
   }
 
   /**
-   * Sessions started in [from, to) and the audio they relayed: what an ended session stored, and for one still
-   * `live` (running, or of a crashed instance retention has not ended yet) what its host's last heartbeat
-   * recorded, at most 20 s old.
+   * Sessions started in [from, to): how many, the audio the ended ones stored, and those still `live` (whose
+   * audio so far their hosts' heartbeats hold).
    */
-  async usageForTenant(tenantId: string, from: Date, to: Date): Promise<{ sessions: number; audioSeconds: number }> {
+  async usageForTenant(
+    tenantId: string,
+    from: Date,
+    to: Date,
+  ): Promise<{ sessions: number; audioSeconds: number; live: Pick<LiveSessionDocument, '_id' | 'hostId'>[] }> {
     const inRange = { tenantId, startedAt: { $gte: from, $lt: to } };
     const [[row], live] = await Promise.all([
       this.sessions.aggregate<{ sessions: number; audioSeconds: number }>([
@@ -149,16 +126,13 @@ export class LiveSessionsRepository {
       ]),
       this.sessions.find({ ...inRange, status: 'live' }, { hostId: 1 }).lean(),
     ]);
-    const hosts = await this.hostsById(live.flatMap((session) => (session.hostId ? [session.hostId] : [])));
-    const liveAudio = live.reduce((sum, session) => sum + (audioAtLastBeat(session, hosts) ?? 0), 0);
-    const audioSeconds = (row?.audioSeconds ?? 0) + liveAudio;
-    return { sessions: row?.sessions ?? 0, audioSeconds: Math.round(audioSeconds * 1000) / 1000 };
+    return { sessions: row?.sessions ?? 0, audioSeconds: row?.audioSeconds ?? 0, live };
   }
 
   async findForTenant(tenantId: string, sessionId: string): Promise<LiveSessionDocument | undefined> {
     // Read by id alone and compared here: an `_id`-only filter is a point read on every MongoDB-wire server.
     const session = await this.sessions.findById(sessionId).lean();
-    return session && session.tenantId === tenantId ? (await this.withLostHosts([session]))[0] : undefined;
+    return session && session.tenantId === tenantId ? session : undefined;
   }
 
   /**
@@ -187,7 +161,7 @@ export class LiveSessionsRepository {
       .sort({ _id: -1 })
       .limit(options.limit + 1)
       .lean();
-    return { sessions: await this.withLostHosts(rows.slice(0, options.limit)), hasMore: rows.length > options.limit };
+    return { sessions: rows.slice(0, options.limit), hasMore: rows.length > options.limit };
   }
 
   /** How many final lines the session has stored. */
@@ -220,15 +194,4 @@ export class LiveSessionsRepository {
     const newest = await this.lines.find({ sessionId }).sort({ seq: -1 }).limit(limit).lean();
     return newest.reverse();
   }
-}
-
-/**
- * When a session of a lost host ended: at the host's last heartbeat, but not before the session started (a host
- * whose heartbeats were failing could still start sessions) nor after it could have run (`maxSessionMs`).
- * Without a heartbeat, as late as it could have run.
- */
-function lostSessionEnd(startedAt: Date, lastBeat: Date | undefined, maxSessionMs = Infinity): Date {
-  const started = startedAt.getTime();
-  const latest = started + maxSessionMs;
-  return new Date(Math.min(Math.max(lastBeat?.getTime() ?? latest, started), latest));
 }

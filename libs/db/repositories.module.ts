@@ -6,6 +6,7 @@ import { IdempotencyKeysRepository } from './idempotency-keys.repository';
 import { JobChunksRepository } from './job-chunks.repository';
 import { JobsRepository } from './jobs.repository';
 import { LiveSessionsRepository } from './live-sessions.repository';
+import { MaintenanceRepository } from './maintenance.repository';
 import { TenantsRepository } from './tenants.repository';
 import { TranscriptsRepository } from './transcripts.repository';
 import { WebhookSecretsRepository } from './webhook-secrets.repository';
@@ -17,6 +18,7 @@ const REPOSITORIES = [
   JobChunksRepository,
   JobsRepository,
   LiveSessionsRepository,
+  MaintenanceRepository,
   TenantsRepository,
   TranscriptsRepository,
   WebhookSecretsRepository,

@@ -1,18 +1,22 @@
 import mongoose, { type Connection } from 'mongoose';
 import { LiveHost } from '../../apps/api/captions/live-host';
 import { newId } from '../../libs/db/ids';
-import { LIVE_HOST_LOST_AFTER_MS, LiveSessionsRepository } from '../../libs/db/live-sessions.repository';
-import { uniqueMongoUri } from '../support/test-env';
+import { LiveSessionsRepository } from '../../libs/db/live-sessions.repository';
+import { LIVE_HOST_LOST_AFTER_MS, LiveSessionsService } from '../../libs/live/live-sessions.service';
+import { testConfig, uniqueMongoUri } from '../support/test-env';
 
 describe('live sessions of a crashed API instance read as ended', () => {
   let connection: Connection;
   let repository: LiveSessionsRepository;
+  let live: LiveSessionsService;
   const tenantId = 'tnt_hosts';
 
   beforeAll(async () => {
     connection = await mongoose.createConnection(uniqueMongoUri()).asPromise();
     repository = new LiveSessionsRepository(connection);
     await repository.init();
+    // Sessions last at most two hours here.
+    live = new LiveSessionsService(repository, testConfig({ LIVE_MAX_SESSION_MINUTES: '120' }));
   });
 
   afterAll(async () => {
@@ -33,7 +37,7 @@ describe('live sessions of a crashed API instance read as ended', () => {
     )._id;
 
   it("keeps a heartbeating host's session live; a silent or missing host's reads as ended, without writing", async () => {
-    const host = new LiveHost(repository);
+    const host = new LiveHost(live);
     await host.onApplicationBootstrap();
     const alive = await startSession(host.id);
     const neverSeen = await startSession('host_never_seen');
@@ -48,21 +52,21 @@ describe('live sessions of a crashed API instance read as ended', () => {
     const afterLastBeat = await startSession(staleHost);
     const beforeHosts = await startSession(undefined); // stored before sessions named their host
 
-    expect(await repository.findForTenant(tenantId, alive)).toMatchObject({ status: 'live' });
-    expect(await repository.findForTenant(tenantId, beforeHosts)).toMatchObject({ status: 'live' });
-    expect(await repository.findForTenant(tenantId, neverSeen)).toMatchObject({
+    expect(await live.find(tenantId, alive)).toMatchObject({ status: 'live' });
+    expect(await live.find(tenantId, beforeHosts)).toMatchObject({ status: 'live' });
+    expect(await live.find(tenantId, neverSeen)).toMatchObject({
       status: 'ended',
       endReason: 'server_lost',
     });
-    expect(await repository.findForTenant(tenantId, stale)).toMatchObject({
+    expect(await live.find(tenantId, stale)).toMatchObject({
       status: 'ended',
       endReason: 'server_lost',
       endedAt: lastSeen,
     });
-    const afterLastBeatRead = await repository.findForTenant(tenantId, afterLastBeat);
+    const afterLastBeatRead = await live.find(tenantId, afterLastBeat);
     expect(afterLastBeatRead).toMatchObject({ status: 'ended', endReason: 'server_lost' });
     expect(afterLastBeatRead!.endedAt).toEqual(afterLastBeatRead!.startedAt);
-    const { sessions } = await repository.listForTenant(tenantId, { limit: 10 });
+    const { sessions } = await live.list(tenantId, { limit: 10 });
     expect(Object.fromEntries(sessions.map((s) => [s._id, s.status]))).toEqual({
       [alive]: 'live',
       [neverSeen]: 'ended',
@@ -74,7 +78,7 @@ describe('live sessions of a crashed API instance read as ended', () => {
     // Only read that way: a host back in touch with the database has its sessions live again.
     expect(await connection.collection('live_sessions').countDocuments({ status: 'live' })).toBe(5);
     await repository.heartbeat(staleHost);
-    expect(await repository.findForTenant(tenantId, stale)).toMatchObject({ status: 'live' });
+    expect(await live.find(tenantId, stale)).toMatchObject({ status: 'live' });
 
     // A clean shutdown removes the host record (its sessions were ended before).
     await host.onApplicationShutdown();
@@ -82,7 +86,7 @@ describe('live sessions of a crashed API instance read as ended', () => {
   });
 
   it("records running sessions' audio at each beat, in the host record", async () => {
-    const host = new LiveHost(repository);
+    const host = new LiveHost(live);
     const running = await startSession(host.id);
     host.reportAudioFrom(() => ({ [running]: 12.5 }));
     await host.onApplicationBootstrap(); // the first beat
@@ -98,7 +102,6 @@ describe('live sessions of a crashed API instance read as ended', () => {
   it("ends a crashed host's sessions with the audio of its last beat, so they count in usage", async () => {
     const usageTenant = `tnt_audio_${newId('t')}`;
     const hour = 3_600_000;
-    const maxSessionMs = 2 * hour;
     const crashedHost = `host_${newId('t')}`;
     const startedAt = new Date(Date.now() - 3 * hour);
     // More than FerretDB answers in one update command (about 100 statements).
@@ -125,8 +128,7 @@ describe('live sessions of a crashed API instance read as ended', () => {
     const endedNormally = await startSession(crashedHost, usageTenant);
     await repository.end(endedNormally, 'stopped', 4);
 
-    const settledBefore = new Date(Date.now() - maxSessionMs - LIVE_HOST_LOST_AFTER_MS);
-    expect(await repository.endAbandoned(settledBefore, maxSessionMs, 500)).toBe(120);
+    expect(await live.endAbandoned()).toBe(120);
 
     const stored = await connection
       .collection('live_sessions')
@@ -141,7 +143,7 @@ describe('live sessions of a crashed API instance read as ended', () => {
         audioSeconds: abandoned.find((a) => a._id === String(session._id))!.audioSecondsAtLastBeat,
       });
     const day = 24 * hour;
-    const usage = await repository.usageForTenant(usageTenant, new Date(Date.now() - day), new Date(Date.now() + day));
+    const usage = await live.usage(usageTenant, new Date(Date.now() - day), new Date(Date.now() + day));
     // 0.1 + 0.2 + … + 12.0 = 726, and the session that ended normally keeps its own 4.
     expect(usage).toEqual({ sessions: 121, audioSeconds: 730 });
   });
@@ -160,8 +162,7 @@ describe('live sessions of a crashed API instance read as ended', () => {
       seenAt: new Date(Date.now() - LIVE_HOST_LOST_AFTER_MS - 60_000),
       audio: { [ofCrashedHost]: 7 },
     });
-    const usage = () =>
-      repository.usageForTenant(usageTenant, new Date(Date.now() - 60_000), new Date(Date.now() + 60_000));
+    const usage = () => live.usage(usageTenant, new Date(Date.now() - 60_000), new Date(Date.now() + 60_000));
 
     expect(await usage()).toEqual({ sessions: 4, audioSeconds: 22.5 });
     await repository.heartbeat(runningHost, { [running]: 20 });

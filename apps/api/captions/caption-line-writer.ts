@@ -1,6 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import type { NewCaptionLine } from '../../../libs/db/live-session.schema';
-import type { LiveSessionsRepository } from '../../../libs/db/live-sessions.repository';
+import type { LiveSessionsService } from '../../../libs/live/live-sessions.service';
 
 /** A line waits at most this long before it is stored. */
 export const FLUSH_AFTER_MS = 250;
@@ -19,7 +19,7 @@ export class CaptionLineWriter {
   private writing: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly repository: Pick<LiveSessionsRepository, 'addLines'>,
+    private readonly sessions: Pick<LiveSessionsService, 'addLines'>,
     private readonly logger: Pick<Logger, 'error'>,
   ) {}
 
@@ -39,7 +39,7 @@ export class CaptionLineWriter {
     this.writing = (async () => {
       await previous;
       if (lines.length === 0) return;
-      await this.repository
+      await this.sessions
         .addLines(lines)
         .catch((error: unknown) => this.logger.error({ err: error, lines: lines.length }, 'caption lines not saved'));
     })();

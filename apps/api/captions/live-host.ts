@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { newId } from '../../../libs/db/ids';
-import { LIVE_HOST_HEARTBEAT_MS, LiveSessionsRepository } from '../../../libs/db/live-sessions.repository';
+import { LIVE_HOST_HEARTBEAT_MS, LiveSessionsService } from '../../../libs/live/live-sessions.service';
 
 /** Audio seconds relayed so far, by session id. */
 export type AudioProgress = Record<string, number>;
@@ -17,7 +17,7 @@ export class LiveHost implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
   private audioProgress: () => AudioProgress = () => ({});
 
-  constructor(private readonly sessions: LiveSessionsRepository) {}
+  constructor(private readonly sessions: LiveSessionsService) {}
 
   /** Where the beat reads its running sessions' audio (the speaker gateway). */
   reportAudioFrom(source: () => AudioProgress): void {

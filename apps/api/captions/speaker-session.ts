@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@nestjs/common';
-import type { LiveSessionsRepository } from '../../../libs/db/live-sessions.repository';
+import type { LiveSessionsService } from '../../../libs/live/live-sessions.service';
 import type { ApiMetrics } from '../../../libs/metrics/api-metrics';
 import type { DeepgramLiveUpstream, LiveResults } from '../../../libs/providers/deepgram-live.upstream';
 import type { CaptionLineWriter } from './caption-line-writer';
@@ -18,7 +18,7 @@ export interface SessionDeps {
   /** The API instance holding the session (LiveHost). */
   hostId: string;
   bus: CaptionBus;
-  repository: LiveSessionsRepository;
+  sessions: Pick<LiveSessionsService, 'start' | 'end'>;
   lines: CaptionLineWriter;
   openUpstream: (language: string) => DeepgramLiveUpstream;
   limits: LiveLimits;
@@ -80,7 +80,7 @@ export class SpeakerSession {
   }
 
   async start(): Promise<void> {
-    await this.deps.repository.start({
+    await this.deps.sessions.start({
       _id: this.id,
       tenantId: this.identity.tenantId,
       userId: this.identity.userId,
@@ -239,7 +239,7 @@ export class SpeakerSession {
     this.state = 'ended';
     // Stored before the session reads as ended, so its transcript is complete from then on.
     await this.deps.lines.flush();
-    await this.deps.repository.end(this.id, reason, this.audioSeconds).catch(() => undefined);
+    await this.deps.sessions.end(this.id, reason, this.audioSeconds).catch(() => undefined);
     this.deps.bus.ended(this.id, reason);
     this.speaker.emit('session_ended', { session_id: this.id, reason, timestamp: now() });
     this.speaker.disconnect(true);

@@ -10,7 +10,7 @@ import type { Socket } from 'socket.io';
 import { InjectConfig, type AppConfig } from '../../../libs/config';
 import { isSupportedLanguage, LANGUAGE_CODES } from '../../../libs/contracts/languages';
 import { newId } from '../../../libs/db/ids';
-import { LiveSessionsRepository } from '../../../libs/db/live-sessions.repository';
+import { LiveSessionsService } from '../../../libs/live/live-sessions.service';
 import { ApiMetrics } from '../../../libs/metrics/api-metrics';
 import { DeepgramLiveUpstream } from '../../../libs/providers/deepgram-live.upstream';
 import { RateLimiter } from '../rate-limit/rate-limiter';
@@ -47,7 +47,7 @@ export class SpeakerGateway implements OnGatewayConnection, OnGatewayDisconnect,
   constructor(
     private readonly auth: LiveAuthenticator,
     private readonly viewers: ViewerGateway,
-    private readonly sessions: LiveSessionsRepository,
+    private readonly sessions: LiveSessionsService,
     private readonly metrics: ApiMetrics,
     private readonly limiter: RateLimiter,
     private readonly host: LiveHost,
@@ -108,7 +108,7 @@ export class SpeakerGateway implements OnGatewayConnection, OnGatewayDisconnect,
     const session = new SpeakerSession(newId('live'), identity, lang, socket, {
       hostId: this.host.id,
       bus: this.viewers,
-      repository: this.sessions,
+      sessions: this.sessions,
       lines: this.lines,
       openUpstream: (language) => new DeepgramLiveUpstream({ apiKey, baseUrl, language }),
       limits: this.limits,

@@ -11,7 +11,7 @@ import {
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import type { LiveCaptionLineDocument } from '../../../libs/db/live-session.schema';
-import { LiveSessionsRepository } from '../../../libs/db/live-sessions.repository';
+import { LiveSessionsService } from '../../../libs/live/live-sessions.service';
 import { ApiMetrics } from '../../../libs/metrics/api-metrics';
 import {
   now,
@@ -51,7 +51,7 @@ export class ViewerGateway implements OnGatewayConnection, OnGatewayDisconnect, 
 
   constructor(
     private readonly auth: LiveAuthenticator,
-    private readonly sessions: LiveSessionsRepository,
+    private readonly sessions: LiveSessionsService,
     private readonly metrics: ApiMetrics,
   ) {}
 
@@ -81,7 +81,7 @@ export class ViewerGateway implements OnGatewayConnection, OnGatewayDisconnect, 
     if (!identity) return;
     const sessionId = typeof body?.session_id === 'string' ? body.session_id : '';
     // Another tenant's session looks exactly like a missing one.
-    const session = sessionId ? await this.sessions.findForTenant(identity.tenantId, sessionId) : undefined;
+    const session = sessionId ? await this.sessions.find(identity.tenantId, sessionId) : undefined;
     if (!session) {
       socket.emit('error', {
         code: 'not_found',

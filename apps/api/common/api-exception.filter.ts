@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { DomainError, DOMAIN_ERROR_STATUS } from '../../../libs/errors/domain-error';
 import { ApiError, ERROR_CODES } from './api-error';
 
 /**
@@ -31,6 +32,12 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (exception instanceof ApiError) {
       for (const [name, value] of Object.entries(exception.headers)) response.setHeader(name, value);
       response.status(exception.getStatus()).json(exception.getResponse());
+      return;
+    }
+    if (exception instanceof DomainError) {
+      const { kind, code, message, details, retryAfterSeconds } = exception;
+      if (retryAfterSeconds !== undefined) response.setHeader('retry-after', String(retryAfterSeconds));
+      response.status(DOMAIN_ERROR_STATUS[kind]).json({ error: { code, message, ...(details ? { details } : {}) } });
       return;
     }
     if (exception instanceof HttpException) {

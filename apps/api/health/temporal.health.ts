@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthCheckAttempt } from '@nestjs/terminus';
 import { Connection } from '@temporalio/client';
 import { InjectConfig, type AppConfig } from '../../../libs/config';
-import { TEMPORAL_PROBE_CONNECTION } from '../temporal/temporal-client.module';
+import { TEMPORAL_PROBE_CONNECTION } from '../../../libs/temporal/temporal-client.module';
 
 @Injectable()
 export class TemporalHealthIndicator {

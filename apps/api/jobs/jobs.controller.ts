@@ -9,10 +9,13 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Request } from 'express';
+import type { JobDocument } from '../../../libs/db/job.schema';
+import { JobsService } from '../../../libs/jobs/jobs.service';
 import { CurrentTenant, type AuthenticatedTenant } from '../auth/current-tenant.decorator';
+import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../common/page-query';
 import { CreateJobDto, JobAcceptedDto } from './create-job.dto';
-import { JobSubmissionService } from './job-submission.service';
-import { JobsService } from './jobs.service';
+import { JobIntake } from './job-intake';
+import { JobPresenter, type JobView } from './job.presenter';
 import { ListJobsQuery } from './list-jobs.query';
 
 @ApiTags('jobs')
@@ -20,8 +23,9 @@ import { ListJobsQuery } from './list-jobs.query';
 @Controller('jobs')
 export class JobsController {
   constructor(
-    private readonly submissions: JobSubmissionService,
+    private readonly intake: JobIntake,
     private readonly jobs: JobsService,
+    private readonly presenter: JobPresenter,
   ) {}
 
   @Post()
@@ -40,31 +44,45 @@ export class JobsController {
     @Req() req: Request,
     @Headers('idempotency-key') idempotencyKey?: string,
   ) {
-    return this.submissions.submit(tenant.id, req, idempotencyKey);
+    return this.intake.submit(tenant.id, req, idempotencyKey);
   }
 
   @Get()
   @ApiOperation({ summary: "The tenant's jobs, newest first, cursor-paginated." })
-  list(@CurrentTenant() tenant: AuthenticatedTenant, @Query() query: ListJobsQuery) {
-    return this.jobs.list(tenant.id, query);
+  async list(@CurrentTenant() tenant: AuthenticatedTenant, @Query() query: ListJobsQuery) {
+    const { jobs, hasMore } = await this.jobs.list(tenant.id, {
+      status: query.status,
+      limit: query.limit ?? DEFAULT_PAGE_SIZE,
+      after: decodeCursor(query.cursor, 'job'),
+    });
+    return {
+      data: jobs.map((job) => this.presenter.summary(job)),
+      next_cursor: hasMore ? encodeCursor(jobs.at(-1)!._id) : null,
+    };
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'Status, progress, error, timings, usage and webhook deliveries of a job.' })
-  get(@CurrentTenant() tenant: AuthenticatedTenant, @Param('id') id: string) {
-    return this.jobs.get(tenant.id, id);
+  get(@CurrentTenant() tenant: AuthenticatedTenant, @Param('id') id: string): Promise<JobView> {
+    return this.view(this.jobs.find(tenant.id, id));
   }
 
   @Post(':id/cancel')
   @HttpCode(202)
   @ApiOperation({ summary: 'Cancel a running job (it ends as cancelled and sends job.cancelled).' })
-  cancel(@CurrentTenant() tenant: AuthenticatedTenant, @Param('id') id: string) {
-    return this.jobs.cancel(tenant.id, id);
+  cancel(@CurrentTenant() tenant: AuthenticatedTenant, @Param('id') id: string): Promise<JobView> {
+    return this.view(this.jobs.cancel(tenant.id, id));
   }
 
   @Delete(':id')
   @ApiOperation({ summary: 'Delete media and transcripts; the job stays as a tombstone.' })
-  remove(@CurrentTenant() tenant: AuthenticatedTenant, @Param('id') id: string) {
-    return this.jobs.delete(tenant.id, id);
+  async remove(@CurrentTenant() tenant: AuthenticatedTenant, @Param('id') id: string) {
+    await this.jobs.delete(tenant.id, id);
+    return { id, deleted: true };
+  }
+
+  private async view(found: Promise<JobDocument>): Promise<JobView> {
+    const job = await found;
+    return this.presenter.detail(job, await this.jobs.webhookAttempts(job));
   }
 }

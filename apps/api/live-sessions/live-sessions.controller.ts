@@ -1,12 +1,11 @@
-import { Controller, Delete, Get, HttpStatus, Param, Query, Res } from '@nestjs/common';
+import { Controller, Delete, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { InjectConfig, type AppConfig } from '../../../libs/config';
 import type { LiveSessionDocument } from '../../../libs/db/live-session.schema';
-import { LiveSessionsRepository } from '../../../libs/db/live-sessions.repository';
+import { LiveSessionsService } from '../../../libs/live/live-sessions.service';
 import { CONTENT_TYPES, exportTranscript } from '../../../libs/transcripts/export-formats';
 import { CurrentTenant, type AuthenticatedTenant } from '../auth/current-tenant.decorator';
-import { ApiError } from '../common/api-error';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, PageQuery } from '../common/page-query';
 import { TranscriptQuery } from '../transcripts/transcript.query';
 
@@ -15,20 +14,14 @@ import { TranscriptQuery } from '../transcripts/transcript.query';
 @Controller('live-sessions')
 export class LiveSessionsController {
   constructor(
-    private readonly sessions: LiveSessionsRepository,
+    private readonly sessions: LiveSessionsService,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
-
-  private async find(tenantId: string, id: string) {
-    const session = await this.sessions.findForTenant(tenantId, id);
-    if (!session) throw new ApiError(HttpStatus.NOT_FOUND, `No live session ${id}.`);
-    return session;
-  }
 
   @Get()
   @ApiOperation({ summary: "The tenant's live sessions, newest first, cursor-paginated." })
   async list(@CurrentTenant() tenant: AuthenticatedTenant, @Query() query: PageQuery) {
-    const { sessions, hasMore } = await this.sessions.listForTenant(tenant.id, {
+    const { sessions, hasMore } = await this.sessions.list(tenant.id, {
       limit: query.limit ?? DEFAULT_PAGE_SIZE,
       after: decodeCursor(query.cursor, 'live'),
     });
@@ -41,7 +34,7 @@ export class LiveSessionsController {
   @Get(':id')
   @ApiOperation({ summary: 'A live-caption session: status, language, times and how many final lines it has.' })
   async get(@CurrentTenant() tenant: AuthenticatedTenant, @Param('id') id: string) {
-    const session = await this.find(tenant.id, id);
+    const session = await this.sessions.get(tenant.id, id);
     return { ...this.view(session), lines: await this.sessions.lineCount(id) };
   }
 
@@ -70,60 +63,15 @@ export class LiveSessionsController {
     @Query() query: TranscriptQuery,
     @Res() res: Response,
   ) {
-    const session = await this.find(tenant.id, id);
-    if (session.linesRemovedAt) {
-      const why = session.linesRemovedBy === 'retention' ? 'transcript retention' : 'deleted on request';
-      throw new ApiError(
-        HttpStatus.GONE,
-        `The session's transcript was removed on ${session.linesRemovedAt.toISOString()} (${why}).`,
-        'gone',
-      );
-    }
-    const lines = await this.sessions.captionLines(id);
-    const segments = lines.map((line) => ({ start: line.start, end: line.end, text: line.text }));
     const format = query.format ?? 'json';
-    res
-      .status(200)
-      .type(CONTENT_TYPES[format])
-      .send(
-        exportTranscript(
-          {
-            jobId: id,
-            language: session.language,
-            kind: 'original',
-            text: segments.map((s) => s.text).join(' '),
-            durationS: segments.at(-1)?.end ?? 0,
-            segments,
-            words: [],
-            providers: ['deepgram'],
-            simulated: false,
-          },
-          format,
-        ),
-      );
+    const transcript = await this.sessions.transcript(tenant.id, id);
+    res.status(200).type(CONTENT_TYPES[format]).send(exportTranscript(transcript, format));
   }
 
   @Delete(':id')
   @ApiOperation({ summary: "Delete an ended session's final lines; the session stays, its transcript answers 410." })
   async remove(@CurrentTenant() tenant: AuthenticatedTenant, @Param('id') id: string) {
-    const session = await this.find(tenant.id, id);
-    if (!this.isOver(session)) {
-      throw new ApiError(
-        HttpStatus.CONFLICT,
-        'The session is still live: end it first (the speaker sends stop or disconnects).',
-        'session_live',
-      );
-    }
-    await this.sessions.removeLines([id], 'request');
+    await this.sessions.removeLines(tenant.id, id);
     return { id, deleted: true };
-  }
-
-  /**
-   * Ended (or read as ended: its API instance was lost), or started longer ago than a session may last, which
-   * covers sessions stored before they named their instance and whose instance died.
-   */
-  private isOver(session: LiveSessionDocument): boolean {
-    const maxSessionMs = this.config.live.maxSessionMinutes * 60_000;
-    return session.status === 'ended' || Date.now() - session.startedAt.getTime() > maxSessionMs;
   }
 }

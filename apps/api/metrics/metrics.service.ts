@@ -5,7 +5,7 @@ import type { Connection } from 'mongoose';
 import { InjectConfig, type AppConfig } from '../../../libs/config';
 import { JOB_STATUSES } from '../../../libs/contracts/job';
 import { ApiMetrics } from '../../../libs/metrics/api-metrics';
-import { TEMPORAL_PROBE_CONNECTION } from '../temporal/temporal-client.module';
+import { TEMPORAL_PROBE_CONNECTION } from '../../../libs/temporal/temporal-client.module';
 import { refreshTaskQueueBacklog } from './task-queue-backlog';
 
 const REFRESH_TTL_MS = 10_000;

@@ -1,23 +1,16 @@
-import { Controller, Get, HttpStatus, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { TranscriptsRepository } from '../../../libs/db/transcripts.repository';
+import { JobsService } from '../../../libs/jobs/jobs.service';
 import { CONTENT_TYPES, exportTranscript } from '../../../libs/transcripts/export-formats';
-import { TranscriptStore } from '../../../libs/transcripts/transcript-store';
 import { CurrentTenant, type AuthenticatedTenant } from '../auth/current-tenant.decorator';
-import { ApiError } from '../common/api-error';
-import { JobsService } from '../jobs/jobs.service';
 import { TranscriptQuery } from './transcript.query';
 
 @ApiTags('jobs')
 @ApiSecurity('api-key')
 @Controller('jobs/:id/transcript')
 export class TranscriptsController {
-  constructor(
-    private readonly jobs: JobsService,
-    private readonly transcripts: TranscriptsRepository,
-    private readonly store: TranscriptStore,
-  ) {}
+  constructor(private readonly jobs: JobsService) {}
 
   @Get()
   @ApiOperation({ summary: 'The transcript as json, txt, srt or vtt, in the original language or a translation.' })
@@ -28,29 +21,12 @@ export class TranscriptsController {
     @Query() query: TranscriptQuery,
     @Res() res: Response,
   ): Promise<void> {
-    const job = await this.jobs.find(tenant.id, id);
-    if (job.deletedAt) throw new ApiError(HttpStatus.GONE, 'The job was deleted, and its transcripts with it.', 'gone');
-    if (job.status !== 'completed') {
-      throw new ApiError(
-        HttpStatus.CONFLICT,
-        `The transcript is not ready: the job is ${job.status}.`,
-        'transcript_not_ready',
-        { status: job.status },
-      );
-    }
-    const languages = (await this.transcripts.languages(id)).map((t) => t.language);
-    const language = query.lang ?? job.detectedLanguage ?? languages[0]!;
-    const transcript = await this.store.load(id, language);
-    if (!transcript) {
-      throw new ApiError(HttpStatus.NOT_FOUND, `No transcript in "${language}".`, 'not_found', {
-        available: languages,
-      });
-    }
+    const transcript = await this.jobs.transcript(tenant.id, id, query.lang);
     const format = query.format ?? 'json';
     res
       .status(200)
       .type(CONTENT_TYPES[format])
-      .setHeader('content-language', language)
+      .setHeader('content-language', transcript.language)
       .send(exportTranscript(transcript, format));
   }
 }

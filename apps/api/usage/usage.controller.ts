@@ -1,7 +1,7 @@
 import { Controller, Get, HttpStatus, Query } from '@nestjs/common';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { JobsRepository } from '../../../libs/db/jobs.repository';
-import { LiveSessionsRepository } from '../../../libs/db/live-sessions.repository';
+import { JobsService } from '../../../libs/jobs/jobs.service';
+import { LiveSessionsService } from '../../../libs/live/live-sessions.service';
 import { CurrentTenant, type AuthenticatedTenant } from '../auth/current-tenant.decorator';
 import { ApiError } from '../common/api-error';
 import { UsageQuery } from './usage.query';
@@ -13,8 +13,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 @Controller('usage')
 export class UsageController {
   constructor(
-    private readonly jobs: JobsRepository,
-    private readonly liveSessions: LiveSessionsRepository,
+    private readonly jobs: JobsService,
+    private readonly liveSessions: LiveSessionsService,
   ) {}
 
   @Get()
@@ -27,8 +27,8 @@ export class UsageController {
     const from = query.from ? new Date(query.from) : new Date(to.getTime() - 30 * DAY_MS);
     if (from >= to) throw new ApiError(HttpStatus.BAD_REQUEST, 'from must be before to.');
     const [{ jobs, usage }, live] = await Promise.all([
-      this.jobs.usageForTenant(tenant.id, from, to),
-      this.liveSessions.usageForTenant(tenant.id, from, to),
+      this.jobs.usage(tenant.id, from, to),
+      this.liveSessions.usage(tenant.id, from, to),
     ]);
     return {
       from: from.toISOString(),

@@ -1,7 +1,3 @@
-import { NativeConnection, Worker } from '@temporalio/worker';
-import { createActivities } from '../../../activities';
-import { buildActivityDeps } from '../../../apps/worker/activity-deps.factory';
-import { workflowSource } from '../../../apps/worker/workflow-source';
 import { speechRecording } from '../../support/audio-fixtures';
 import { startFileServer, type FileServer } from '../../support/file-server';
 import { startPipelineHarness, type PipelineHarness } from '../../support/pipeline-harness';
@@ -11,7 +7,8 @@ describe('job priority', () => {
   let files: FileServer;
 
   beforeAll(async () => {
-    harness = await startPipelineHarness({}, { inProcessWorker: false });
+    // One activity at a time: the order in which the backlog is served decides who finishes first.
+    harness = await startPipelineHarness({ WORKER_MAX_CONCURRENT_ACTIVITIES: '1' }, { inProcessWorker: false });
     files = await startFileServer({ '/short.mp3': { file: await speechRecording(20) } });
   });
 
@@ -27,23 +24,10 @@ describe('job priority', () => {
     for (let i = 0; i < 4; i++) low.push(await harness.submit({ tenantId, source, priority: 'low' }));
     const high = await harness.submit({ tenantId, source, priority: 'high' });
 
-    // One activity at a time: the order in which the backlog is served decides who finishes first.
-    const connection = await NativeConnection.connect({ address: harness.config.temporal.address });
-    const worker = await Worker.create({
-      connection,
-      namespace: harness.config.temporal.namespace,
-      taskQueue: harness.config.temporal.taskQueue,
-      ...workflowSource(false),
-      activities: createActivities(await buildActivityDeps(harness.config, harness.mongo)),
-      maxConcurrentActivityTaskExecutions: 1,
-    });
-    try {
-      const jobs = await worker.runUntil(Promise.all([...low, high].map((id) => harness.waitForJob(id))));
-      const finished = new Map(jobs.map((job) => [job._id, job.finishedAt!.getTime()]));
-      expect(jobs.every((job) => job.status === 'completed')).toBe(true);
-      for (const id of low) expect(finished.get(high)!).toBeLessThan(finished.get(id)!);
-    } finally {
-      await connection.close();
-    }
+    await harness.startWorker();
+    const jobs = await Promise.all([...low, high].map((id) => harness.waitForJob(id)));
+    const finished = new Map(jobs.map((job) => [job._id, job.finishedAt!.getTime()]));
+    expect(jobs.every((job) => job.status === 'completed')).toBe(true);
+    for (const id of low) expect(finished.get(high)!).toBeLessThan(finished.get(id)!);
   });
 });

@@ -249,9 +249,12 @@ describe('retention schedule', () => {
     const config = loadConfig({ ...harness.env, RETENTION_SWEEP_INTERVAL_MINUTES: '60' });
     const scheduleId = retentionScheduleId(config.temporal.taskQueue);
     try {
-      expect(await ensureRetentionSchedule(config)).toBe(scheduleId);
+      expect(await ensureRetentionSchedule(harness.client, config)).toBe(scheduleId);
       expect(
-        await ensureRetentionSchedule(loadConfig({ ...harness.env, RETENTION_SWEEP_INTERVAL_MINUTES: '30' })),
+        await ensureRetentionSchedule(
+          harness.client,
+          loadConfig({ ...harness.env, RETENTION_SWEEP_INTERVAL_MINUTES: '30' }),
+        ),
       ).toBe(scheduleId);
       const description = await harness.client.schedule.getHandle(scheduleId).describe();
       expect(description.action).toMatchObject({
