@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isSupportedLanguage } from '../../libs/contracts/languages';
-import type { FaultDecision, FaultInjector } from './faults';
-import { bearerToken, delay, PayloadTooLargeError, readBody, requestId, send, sha256 } from './http-helpers';
+import type { FaultInjector } from './faults';
+import { PayloadTooLargeError, readBody, requestId, send, sha256 } from './http-helpers';
+import { applyFault, Refusal, serveSimulated, type ProviderRefusals } from './simulated-route';
 import { decodeAudio, simulateTranscript } from './simulated-transcript';
 import type { SimulatorStats } from './stats';
 
@@ -13,77 +14,53 @@ export const SIMULATED_MODEL = {
   uuid: '00000000-0000-4000-8000-5157deeb0000',
 };
 
-export function deepgramError(
-  res: ServerResponse,
-  status: number,
-  code: string,
-  message: string,
-  retryAfterS?: number,
-): void {
+function deepgramError(res: ServerResponse, status: number, code: string, message: string, retryAfterS?: number): void {
   if (retryAfterS !== undefined) res.setHeader('retry-after', String(retryAfterS));
   send(res, status, { err_code: code, err_msg: message, request_id: requestId() });
 }
 
-function failWith(res: ServerResponse, decision: FaultDecision): void {
-  const status = decision.status!;
-  if (status === 401) return deepgramError(res, 401, 'INVALID_AUTH', 'Invalid credentials (simulated).');
-  if (status === 429)
-    return deepgramError(res, 429, 'TOO_MANY_REQUESTS', 'Too many requests (simulated).', decision.retryAfterS);
-  deepgramError(res, status, 'INTERNAL_SERVER_ERROR', `Simulated ${status}.`);
-}
+/** A refusal worded as Deepgram words it. */
+const refuse = (status: number, code: string, message: string, retryAfterS?: number) =>
+  new Refusal(status, (res) => deepgramError(res, status, code, message, retryAfterS));
+
+const DEEPGRAM_REFUSALS: ProviderRefusals = {
+  unauthenticated: refuse(401, 'INVALID_AUTH', 'Missing credentials (simulated).'),
+  fault: ({ status, retryAfterS }) => {
+    if (status === 401) return refuse(401, 'INVALID_AUTH', 'Invalid credentials (simulated).');
+    if (status === 429) return refuse(429, 'TOO_MANY_REQUESTS', 'Too many requests (simulated).', retryAfterS);
+    return refuse(status!, 'INTERNAL_SERVER_ERROR', `Simulated ${status}.`);
+  },
+};
 
 /** Deepgram pre-recorded `POST /v1/listen` with a raw audio body. */
-export async function handleListen(
+export function handleListen(
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
   faults: FaultInjector,
   stats: SimulatorStats,
 ): Promise<void> {
-  const end = stats.begin('listen');
-  try {
-    if (!bearerToken(req)) {
-      stats.failed('listen', 401);
-      return deepgramError(res, 401, 'INVALID_AUTH', 'Missing credentials (simulated).');
-    }
-    let body: Buffer;
-    try {
-      body = await readBody(req, MAX_BODY_BYTES);
-    } catch (error) {
-      const status = error instanceof PayloadTooLargeError ? 413 : 400;
-      stats.failed('listen', status);
-      return deepgramError(res, status, 'PAYLOAD_ERROR', 'Request body rejected (simulated).');
-    }
+  return serveSimulated('listen', req, res, stats, DEEPGRAM_REFUSALS, async () => {
+    const body = await readBody(req, MAX_BODY_BYTES).catch((error: unknown) => {
+      throw refuse(
+        error instanceof PayloadTooLargeError ? 413 : 400,
+        'PAYLOAD_ERROR',
+        'Request body rejected (simulated).',
+      );
+    });
     const language = url.searchParams.get('language') ?? undefined;
     if (language && !isSupportedLanguage(language)) {
-      stats.failed('listen', 400);
-      return deepgramError(
-        res,
-        400,
-        'Bad Request',
-        `No such model/language combination: nova-3/${language} (simulated).`,
-      );
+      throw refuse(400, 'Bad Request', `No such model/language combination: nova-3/${language} (simulated).`);
     }
-    let pcm;
-    try {
-      pcm = await decodeAudio(body);
-    } catch {
-      stats.failed('listen', 400);
-      return deepgramError(
-        res,
+    const pcm = await decodeAudio(body).catch(() => {
+      throw refuse(
         400,
         'Bad Request',
         'Bad Request: failed to process audio: corrupt or unsupported data (simulated).',
       );
-    }
+    });
     const transcript = simulateTranscript(pcm, language ?? 'en');
-    const decision = faults.decide('listen', transcript.durationS);
-    await delay(decision.delayMs, req);
-    if (req.socket.destroyed) return;
-    if (decision.status) {
-      stats.failed('listen', decision.status);
-      return failWith(res, decision);
-    }
+    if (!(await applyFault(req, faults.decide('listen', transcript.durationS), DEEPGRAM_REFUSALS))) return;
     const fingerprint = sha256(body);
     stats.succeeded('listen', transcript.durationS, fingerprint);
     const words = transcript.words.map((w) => ({ ...w, punctuated_word: w.word, speaker: 0 }));
@@ -122,7 +99,5 @@ export async function handleListen(
             : undefined,
       },
     });
-  } finally {
-    end();
-  }
+  });
 }

@@ -1,17 +1,9 @@
 import Busboy from 'busboy';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isSupportedLanguage, SUPPORTED_LANGUAGES } from '../../libs/contracts/languages';
-import type { FaultDecision, FaultInjector } from './faults';
-import {
-  bearerToken,
-  delay,
-  PayloadTooLargeError,
-  readBody,
-  rejectIfClientLeaves,
-  requestId,
-  send,
-  sha256,
-} from './http-helpers';
+import type { FaultInjector } from './faults';
+import { PayloadTooLargeError, readBody, rejectIfClientLeaves, requestId, send, sha256 } from './http-helpers';
+import { applyFault, Refusal, serveSimulated, type ProviderRefusals } from './simulated-route';
 import { decodeAudio, simulateTranscript } from './simulated-transcript';
 import type { SimulatorStats } from './stats';
 import { segmentsAs } from './subtitles';
@@ -27,14 +19,18 @@ function openAiError(res: ServerResponse, status: number, message: string, code:
   });
 }
 
-function failWith(res: ServerResponse, decision: FaultDecision): void {
-  const status = decision.status!;
-  if (status === 401) return openAiError(res, 401, 'Incorrect API key provided (simulated).', 'invalid_api_key');
-  if (status === 429) {
-    return openAiError(res, 429, 'Rate limit reached (simulated).', 'rate_limit_exceeded', decision.retryAfterS);
-  }
-  openAiError(res, status, `The server had an error processing your request (simulated ${status}).`, 'server_error');
-}
+/** A refusal worded as OpenAI words it. */
+const refuse = (status: number, message: string, code: string, retryAfterS?: number) =>
+  new Refusal(status, (res) => openAiError(res, status, message, code, retryAfterS));
+
+const OPENAI_REFUSALS: ProviderRefusals = {
+  unauthenticated: refuse(401, 'You did not provide an API key (simulated).', 'missing_api_key'),
+  fault: ({ status, retryAfterS }) => {
+    if (status === 401) return refuse(401, 'Incorrect API key provided (simulated).', 'invalid_api_key');
+    if (status === 429) return refuse(429, 'Rate limit reached (simulated).', 'rate_limit_exceeded', retryAfterS);
+    return refuse(status!, `The server had an error processing your request (simulated ${status}).`, 'server_error');
+  },
+};
 
 interface TranscriptionForm {
   file?: Buffer;
@@ -68,58 +64,30 @@ function readTranscriptionForm(req: IncomingMessage): Promise<TranscriptionForm>
   });
 }
 
-export async function handleTranscription(
+export function handleTranscription(
   req: IncomingMessage,
   res: ServerResponse,
   faults: FaultInjector,
   stats: SimulatorStats,
 ): Promise<void> {
-  const end = stats.begin('transcriptions');
-  try {
-    if (!bearerToken(req)) {
-      stats.failed('transcriptions', 401);
-      return openAiError(res, 401, 'You did not provide an API key (simulated).', 'missing_api_key');
-    }
-    let form: TranscriptionForm;
-    try {
-      form = await readTranscriptionForm(req);
-    } catch (error) {
-      const tooLarge = error instanceof PayloadTooLargeError;
-      stats.failed('transcriptions', tooLarge ? 413 : 400);
-      return openAiError(
-        res,
-        tooLarge ? 413 : 400,
-        tooLarge
-          ? `Maximum content size limit (${OPENAI_MAX_FILE_BYTES}) exceeded (simulated).`
-          : 'Malformed multipart body.',
-        tooLarge ? 'file_too_large' : 'invalid_request',
-      );
-    }
-    if (!form.file) {
-      stats.failed('transcriptions', 400);
-      return openAiError(res, 400, "Missing required parameter: 'file'.", 'missing_file');
-    }
+  return serveSimulated('transcriptions', req, res, stats, OPENAI_REFUSALS, async () => {
+    const form = await readTranscriptionForm(req).catch((error: unknown) => {
+      throw error instanceof PayloadTooLargeError
+        ? refuse(413, `Maximum content size limit (${OPENAI_MAX_FILE_BYTES}) exceeded (simulated).`, 'file_too_large')
+        : refuse(400, 'Malformed multipart body.', 'invalid_request');
+    });
+    if (!form.file) throw refuse(400, "Missing required parameter: 'file'.", 'missing_file');
+    const file = form.file;
     const language = form.fields.language?.[0];
     if (language && !isSupportedLanguage(language)) {
-      stats.failed('transcriptions', 400);
-      return openAiError(res, 400, `Language '${language}' is not supported (simulated).`, 'unsupported_language');
+      throw refuse(400, `Language '${language}' is not supported (simulated).`, 'unsupported_language');
     }
-    let pcm;
-    try {
-      pcm = await decodeAudio(form.file);
-    } catch {
-      stats.failed('transcriptions', 400);
-      return openAiError(res, 400, 'Audio file might be corrupted or unsupported (simulated).', 'invalid_audio');
-    }
+    const pcm = await decodeAudio(file).catch(() => {
+      throw refuse(400, 'Audio file might be corrupted or unsupported (simulated).', 'invalid_audio');
+    });
     const transcript = simulateTranscript(pcm, language ?? 'en');
-    const decision = faults.decide('transcriptions', transcript.durationS);
-    await delay(decision.delayMs, req);
-    if (req.socket.destroyed) return;
-    if (decision.status) {
-      stats.failed('transcriptions', decision.status);
-      return failWith(res, decision);
-    }
-    stats.succeeded('transcriptions', transcript.durationS, sha256(form.file));
+    if (!(await applyFault(req, faults.decide('transcriptions', transcript.durationS), OPENAI_REFUSALS))) return;
+    stats.succeeded('transcriptions', transcript.durationS, sha256(file));
 
     const format = form.fields.response_format?.[0] ?? 'json';
     const granularities = form.fields.timestamp_granularities ?? ['segment'];
@@ -161,9 +129,7 @@ export async function handleTranscription(
       });
     }
     send(res, 200, { text: transcript.text, simulated: true });
-  } finally {
-    end();
-  }
+  });
 }
 
 interface ChatRequest {
@@ -175,32 +141,19 @@ interface ChatRequest {
  * Chat completions, as Voxflow's translator uses them: the last user message is JSON {target_language, lines}.
  * Lines are translated word by word through the simulator's vocabulary; other prompts are echoed back.
  */
-export async function handleChat(
+export function handleChat(
   req: IncomingMessage,
   res: ServerResponse,
   faults: FaultInjector,
   stats: SimulatorStats,
 ): Promise<void> {
-  const end = stats.begin('chat');
-  try {
-    if (!bearerToken(req)) {
-      stats.failed('chat', 401);
-      return openAiError(res, 401, 'You did not provide an API key (simulated).', 'missing_api_key');
-    }
-    let request: ChatRequest;
-    try {
-      request = JSON.parse((await readBody(req, 4 * 1024 * 1024)).toString()) as ChatRequest;
-    } catch {
-      stats.failed('chat', 400);
-      return openAiError(res, 400, 'We could not parse the JSON body of your request (simulated).', 'invalid_json');
-    }
-    const decision = faults.decide('chat');
-    await delay(decision.delayMs, req);
-    if (req.socket.destroyed) return;
-    if (decision.status) {
-      stats.failed('chat', decision.status);
-      return failWith(res, decision);
-    }
+  return serveSimulated('chat', req, res, stats, OPENAI_REFUSALS, async () => {
+    const request = await readBody(req, 4 * 1024 * 1024)
+      .then((body) => JSON.parse(body.toString()) as ChatRequest)
+      .catch(() => {
+        throw refuse(400, 'We could not parse the JSON body of your request (simulated).', 'invalid_json');
+      });
+    if (!(await applyFault(req, faults.decide('chat'), OPENAI_REFUSALS))) return;
     const user = [...(request.messages ?? [])].reverse().find((m) => m.role === 'user')?.content ?? '';
     let content: string;
     try {
@@ -229,7 +182,5 @@ export async function handleChat(
         total_tokens: 0,
       },
     });
-  } finally {
-    end();
-  }
+  });
 }

@@ -1,7 +1,7 @@
 import mongoose from 'mongoose';
-import type { ComponentStatus } from './component-status';
+import { alreadyServing, type ComponentStatus } from './component-status';
 import { ManagedProcess } from './managed-process';
-import { isPortOpen, waitFor } from './probes';
+import { waitFor } from './probes';
 import { FERRETDB_VERSION, ferretDb, findOnPath, requireTool } from './toolchain';
 
 export interface MongoWireOptions {
@@ -44,15 +44,10 @@ export async function ensureMongoWire(options: MongoWireOptions): Promise<Compon
   const port = options.port ?? 27017;
   const address = `mongodb://127.0.0.1:${port}`;
   const proc = mongoProcess(options.dir);
-  const existing = proc.running();
-  if (existing || (await isPortOpen(port))) {
-    if (!(await pingMongo(address))) {
-      throw new Error(`Port ${port} is taken by something that does not answer as a MongoDB server.`);
-    }
-    return existing
-      ? { name: 'mongodb', state: 'running', address, pid: existing.pid, details: [`log ${proc.logFile}`] }
-      : { name: 'mongodb', state: 'external', address, details: ['already answering; not started by Voxflow'] };
-  }
+  const serving = await alreadyServing('mongodb', { proc, port, address }, 'a MongoDB server', () =>
+    pingMongo(address),
+  );
+  if (serving) return serving;
 
   const mongod = findOnPath('mongod');
   const [command, args, implementation] = mongod

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
-import type { ComponentStatus } from './component-status';
+import { alreadyServing, type ComponentStatus } from './component-status';
 import { ManagedProcess } from './managed-process';
-import { isPortOpen, waitFor } from './probes';
+import { waitFor } from './probes';
 import { findOnPath, MissingToolError } from './toolchain';
 
 export interface RedisOptions {
@@ -39,15 +39,8 @@ export async function ensureRedis(options: RedisOptions): Promise<ComponentStatu
   const port = options.port ?? 6379;
   const address = `redis://127.0.0.1:${port}`;
   const proc = redisProcess(options.dir);
-  const existing = proc.running();
-  if (existing || (await isPortOpen(port))) {
-    if (!(await pingRedis(address))) {
-      throw new Error(`Port ${port} is taken by something that does not answer as a Redis server.`);
-    }
-    return existing
-      ? { name: 'redis', state: 'running', address, pid: existing.pid, details: [`log ${proc.logFile}`] }
-      : { name: 'redis', state: 'external', address, details: ['already answering; not started by Voxflow'] };
-  }
+  const serving = await alreadyServing('redis', { proc, port, address }, 'a Redis server', () => pingRedis(address));
+  if (serving) return serving;
   const redisServer = findOnPath('redis-server');
   if (!redisServer) {
     throw new MissingToolError(

@@ -3,9 +3,9 @@ import { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { SearchAttributeType } from '@temporalio/common';
 import { ALL_SEARCH_ATTRIBUTES } from '../../libs/contracts/temporal';
-import type { ComponentStatus } from './component-status';
+import { alreadyServing, type ComponentStatus } from './component-status';
 import { ManagedProcess } from './managed-process';
-import { isPortOpen, waitFor } from './probes';
+import { waitFor } from './probes';
 import { requireTool, temporalCli } from './toolchain';
 
 export interface TemporalServerOptions {
@@ -43,14 +43,12 @@ export async function ensureTemporalDevServer(options: TemporalServerOptions): P
   const dbFile = join(options.dir, 'temporal.db');
   const details = [`Web UI http://127.0.0.1:${uiPort}`, `data ${dbFile}`, `log ${proc.logFile}`];
 
-  const existing = proc.running();
-  if (existing || (await isPortOpen(port))) {
+  const serving = await alreadyServing('temporal', { proc, port, address, details }, 'a Temporal server', async () => {
     await waitUntilServing(address, options.namespace, 30_000, () => undefined);
     await ensureSearchAttributes(address, options.namespace);
-    return existing
-      ? { name: 'temporal', state: 'running', address, pid: existing.pid, details }
-      : { name: 'temporal', state: 'external', address, details: ['already answering; not started by Voxflow'] };
-  }
+    return true;
+  });
+  if (serving) return serving;
 
   const cli = requireTool(temporalCli(options.cacheDir, options.temporalCli));
   const record = proc.start(cli, [

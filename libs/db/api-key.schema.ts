@@ -1,26 +1,23 @@
 import { Schema } from 'mongoose';
+import { requiredString, type TenantRecord, tenantRecordFields, writtenOnce } from './schema-parts';
 
 /** An API key, stored as the SHA-256 of the key (`_id`), never the key itself. */
-export interface ApiKeyDocument {
-  _id: string;
-  tenantId: string;
+export interface ApiKeyDocument extends TenantRecord {
   /** `vfk_` + 8 characters, to recognise a key in listings. */
   prefix: string;
   label?: string;
   revokedAt?: Date;
-  createdAt: Date;
 }
 
 export const API_KEY_MODEL = 'ApiKey';
 
 export const ApiKeySchema = new Schema<ApiKeyDocument>(
   {
-    _id: { type: String, required: true },
-    tenantId: { type: String, required: true },
-    prefix: { type: String, required: true },
+    ...tenantRecordFields,
+    prefix: requiredString,
     label: String,
     revokedAt: Date,
   },
-  { collection: 'api_keys', timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
+  writtenOnce('api_keys'),
 );
 ApiKeySchema.index({ tenantId: 1 });

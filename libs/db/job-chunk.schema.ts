@@ -1,4 +1,5 @@
 import { Schema } from 'mongoose';
+import { requiredString, requiredNumber, writtenOnce, SegmentSchema, WordSchema } from './schema-parts';
 import type { TranscriptSegment, TranscriptWord } from '../providers/transcript';
 
 /**
@@ -24,27 +25,21 @@ export interface JobChunkDocument {
 
 export const JOB_CHUNK_MODEL = 'JobChunk';
 
-const segment = new Schema({ start: Number, end: Number, text: String, speaker: Number }, { _id: false });
-const word = new Schema(
-  { start: Number, end: Number, word: String, confidence: Number, speaker: Number },
-  { _id: false },
-);
-
 export const JobChunkSchema = new Schema<JobChunkDocument>(
   {
-    _id: { type: String, required: true },
-    jobId: { type: String, required: true },
-    index: { type: Number, required: true },
-    offsetS: { type: Number, required: true },
-    durationS: { type: Number, required: true },
-    provider: { type: String, required: true },
+    _id: requiredString,
+    jobId: requiredString,
+    index: requiredNumber,
+    offsetS: requiredNumber,
+    durationS: requiredNumber,
+    provider: requiredString,
     model: String,
     language: String,
     text: String,
-    segments: [segment],
-    words: [word],
+    segments: [SegmentSchema],
+    words: [WordSchema],
     simulated: Boolean,
   },
-  { collection: 'job_chunks', timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
+  writtenOnce('job_chunks'),
 );
 JobChunkSchema.index({ jobId: 1, index: 1 });

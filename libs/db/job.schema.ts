@@ -1,4 +1,5 @@
 import { Schema } from 'mongoose';
+import { requiredString } from './schema-parts';
 import {
   JOB_PRIORITIES,
   JOB_STAGES,
@@ -58,8 +59,8 @@ export const JOB_MODEL = 'Job';
 
 export const JobSchema = new Schema<JobDocument>(
   {
-    _id: { type: String, required: true },
-    tenantId: { type: String, required: true },
+    _id: requiredString,
+    tenantId: requiredString,
     status: { type: String, enum: JOB_STATUSES, required: true },
     stage: { type: String, enum: JOB_STAGES, required: true },
     progress: {

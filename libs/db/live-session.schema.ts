@@ -1,4 +1,5 @@
 import { Schema } from 'mongoose';
+import { requiredString, requiredNumber } from './schema-parts';
 
 /**
  * A live-caption session. Written by the API instance that holds the speaker's connection; afterwards only by
@@ -53,11 +54,11 @@ export const LIVE_CAPTION_LINE_MODEL = 'LiveCaptionLine';
 
 export const LiveSessionSchema = new Schema<LiveSessionDocument>(
   {
-    _id: { type: String, required: true },
-    tenantId: { type: String, required: true },
-    userId: { type: String, required: true },
+    _id: requiredString,
+    tenantId: requiredString,
+    userId: requiredString,
     authType: { type: String, enum: ['api_key', 'jwt'], required: true },
-    language: { type: String, required: true },
+    language: requiredString,
     hostId: String,
     status: { type: String, enum: ['live', 'ended'], required: true },
     startedAt: { type: Date, required: true },
@@ -78,9 +79,9 @@ LiveSessionSchema.index({ status: 1, startedAt: 1 });
 
 export const LiveCaptionLineSchema = new Schema<LiveCaptionLineDocument>(
   {
-    _id: { type: String, required: true },
-    sessionId: { type: String, required: true },
-    seq: { type: Number, required: true },
+    _id: requiredString,
+    sessionId: requiredString,
+    seq: requiredNumber,
     start: Number,
     end: Number,
     text: String,
@@ -91,6 +92,6 @@ export const LiveCaptionLineSchema = new Schema<LiveCaptionLineDocument>(
 LiveCaptionLineSchema.index({ sessionId: 1, seq: 1 });
 
 export const LiveHostSchema = new Schema<LiveHostDocument>(
-  { _id: { type: String, required: true }, seenAt: { type: Date, required: true }, audio: Schema.Types.Mixed },
+  { _id: requiredString, seenAt: { type: Date, required: true }, audio: Schema.Types.Mixed },
   { collection: 'live_hosts', versionKey: false },
 );

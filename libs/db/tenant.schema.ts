@@ -1,4 +1,5 @@
 import { Schema } from 'mongoose';
+import { requiredString } from './schema-parts';
 
 export interface TenantDocument {
   _id: string;
@@ -11,7 +12,7 @@ export const TENANT_MODEL = 'Tenant';
 
 export const TenantSchema = new Schema<TenantDocument>(
   {
-    _id: { type: String, required: true },
+    _id: requiredString,
     name: { type: String, required: true, unique: true, trim: true },
   },
   { collection: 'tenants', timestamps: true, versionKey: false },

@@ -1,4 +1,5 @@
 import { Schema } from 'mongoose';
+import { requiredString, requiredNumber, writtenOnce, SegmentSchema, WordSchema } from './schema-parts';
 import type { TranscriptSegment, TranscriptWord } from '../providers/transcript';
 
 /**
@@ -24,28 +25,22 @@ export interface TranscriptDocument {
 
 export const TRANSCRIPT_MODEL = 'Transcript';
 
-const segment = new Schema({ start: Number, end: Number, text: String, speaker: Number }, { _id: false });
-const word = new Schema(
-  { start: Number, end: Number, word: String, confidence: Number, speaker: Number },
-  { _id: false },
-);
-
 export const TranscriptSchema = new Schema<TranscriptDocument>(
   {
-    _id: { type: String, required: true },
-    jobId: { type: String, required: true },
-    tenantId: { type: String, required: true },
+    _id: requiredString,
+    jobId: requiredString,
+    tenantId: requiredString,
     kind: { type: String, enum: ['original', 'translation'], required: true },
-    language: { type: String, required: true },
+    language: requiredString,
     text: String,
-    segments: [segment],
-    words: [word],
+    segments: [SegmentSchema],
+    words: [WordSchema],
     durationS: Number,
     providers: [String],
     simulated: Boolean,
     storageKey: String,
   },
-  { collection: 'transcripts', timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
+  writtenOnce('transcripts'),
 );
 TranscriptSchema.index({ jobId: 1 });
 
@@ -64,10 +59,10 @@ export const TRANSLATION_PART_MODEL = 'TranslationPart';
 
 export const TranslationPartSchema = new Schema<TranslationPartDocument>(
   {
-    _id: { type: String, required: true },
-    jobId: { type: String, required: true },
-    language: { type: String, required: true },
-    firstSegment: { type: Number, required: true },
+    _id: requiredString,
+    jobId: requiredString,
+    language: requiredString,
+    firstSegment: requiredNumber,
     lines: [String],
     provider: String,
     simulated: Boolean,

@@ -1,4 +1,5 @@
 import { Schema } from 'mongoose';
+import { requiredString, requiredNumber, writtenOnce } from './schema-parts';
 
 /**
  * A webhook event, frozen when first sent: every retry posts the same body under the same `webhook-id`.
@@ -34,25 +35,25 @@ export const WEBHOOK_ATTEMPT_MODEL = 'WebhookAttempt';
 
 export const WebhookEventSchema = new Schema<WebhookEventDocument>(
   {
-    _id: { type: String, required: true },
-    tenantId: { type: String, required: true },
-    jobId: { type: String, required: true },
-    type: { type: String, required: true },
-    url: { type: String, required: true },
-    body: { type: String, required: true },
+    _id: requiredString,
+    tenantId: requiredString,
+    jobId: requiredString,
+    type: requiredString,
+    url: requiredString,
+    body: requiredString,
   },
-  { collection: 'webhook_events', timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
+  writtenOnce('webhook_events'),
 );
 WebhookEventSchema.index({ jobId: 1 });
 
 export const WebhookAttemptSchema = new Schema<WebhookAttemptDocument>(
   {
-    _id: { type: String, required: true },
-    eventId: { type: String, required: true },
-    tenantId: { type: String, required: true },
-    jobId: { type: String, required: true },
-    type: { type: String, required: true },
-    attempt: { type: Number, required: true },
+    _id: requiredString,
+    eventId: requiredString,
+    tenantId: requiredString,
+    jobId: requiredString,
+    type: requiredString,
+    attempt: requiredNumber,
     statusCode: Number,
     latencyMs: Number,
     error: String,

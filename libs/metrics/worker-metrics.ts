@@ -1,42 +1,31 @@
 import { createServer, type Server } from 'node:http';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { MetricRegistry } from './metric-registry';
 
 /** The worker's Prometheus metrics, served on WORKER_METRICS_PORT (/metrics). */
-export class WorkerMetrics {
-  readonly registry = new Registry();
+export class WorkerMetrics extends MetricRegistry {
+  readonly stageDuration = this.histogram(
+    'voxflow_stage_duration_seconds',
+    'Time jobs spent in each pipeline stage (including retries)',
+    [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800],
+    ['stage'],
+  );
 
-  readonly stageDuration = new Histogram({
-    name: 'voxflow_stage_duration_seconds',
-    help: 'Time jobs spent in each pipeline stage (including retries)',
-    labelNames: ['stage'] as const,
-    buckets: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800],
-    registers: [this.registry],
-  });
+  readonly providerCalls = this.counter(
+    'voxflow_provider_calls_total',
+    'Provider calls by provider, operation and outcome (ok or an error code)',
+    ['provider', 'operation', 'outcome'],
+  );
 
-  readonly providerCalls = new Counter({
-    name: 'voxflow_provider_calls_total',
-    help: 'Provider calls by provider, operation and outcome (ok or an error code)',
-    labelNames: ['provider', 'operation', 'outcome'] as const,
-    registers: [this.registry],
-  });
+  readonly webhookAttempts = this.counter(
+    'voxflow_webhook_attempts_total',
+    'Webhook delivery attempts by outcome (delivered, rejected, unreachable)',
+    ['outcome'],
+  );
 
-  readonly webhookAttempts = new Counter({
-    name: 'voxflow_webhook_attempts_total',
-    help: 'Webhook delivery attempts by outcome (delivered, rejected, unreachable)',
-    labelNames: ['outcome'] as const,
-    registers: [this.registry],
-  });
-
-  readonly jobsFinished = new Counter({
-    name: 'voxflow_jobs_finished_total',
-    help: 'Jobs that ended, by final status',
-    labelNames: ['status'] as const,
-    registers: [this.registry],
-  });
+  readonly jobsFinished = this.counter('voxflow_jobs_finished_total', 'Jobs that ended, by final status', ['status']);
 
   constructor() {
-    this.registry.setDefaultLabels({ service: 'worker' });
-    collectDefaultMetrics({ register: this.registry });
+    super('worker');
   }
 
   /**
