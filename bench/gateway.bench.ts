@@ -10,7 +10,7 @@ import { loadConfig, type AppConfig } from '../libs/config';
 import { LiveSessionsRepository } from '../libs/db/live-sessions.repository';
 import { PCM_FRAME_MS, pcmFrames } from '../libs/media/pcm-frames';
 import { DeepgramLiveUpstream, type LiveResults } from '../libs/providers/deepgram-live.upstream';
-import { provisionApiKey } from '../libs/tenants/provision-api-key';
+import { provisionApiKey } from '../libs/tenants/tenant-keys';
 import {
   cpuSpent,
   heapProbeEnv,

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { ApiClient } from '../apps/cli/api-client';
 import { waitForJob } from '../apps/cli/commands/jobs.commands';
 import { loadConfig } from '../libs/config';
-import { provisionApiKey } from '../libs/tenants/provision-api-key';
+import { provisionApiKey } from '../libs/tenants/tenant-keys';
 import {
   childPids,
   listenOnLoopback,

@@ -10,7 +10,7 @@ import { planChunks } from '../libs/media/chunk-plan';
 import { normalizeAudio } from '../libs/media/normalize-audio';
 import { readWavLayout, writeWavSlice } from '../libs/media/wav';
 import { OpenAiSttProvider } from '../libs/providers/openai-stt.provider';
-import { provisionApiKey } from '../libs/tenants/provision-api-key';
+import { provisionApiKey } from '../libs/tenants/tenant-keys';
 import { startVerifyingReceiver } from '../deploy/local/demo-webhook-receiver';
 import { report, runBench, saveResults, startBenchStack } from './bench-support';
 import { longRecording } from './long-recording';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { loadConfig } from '../libs/config';
-import { provisionApiKey } from '../libs/tenants/provision-api-key';
+import { provisionApiKey } from '../libs/tenants/tenant-keys';
 import { activityLatency } from './activity-latency';
 import {
   cpuSpent,

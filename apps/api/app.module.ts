@@ -7,6 +7,7 @@ import { CaptionsModule } from './captions/captions.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
+import { KeysModule } from './keys/keys.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RedisModule } from './redis/redis.module';
 import { TranslationsModule } from './translations/translations.module';
@@ -25,6 +26,7 @@ export class AppModule {
         HealthModule,
         MetricsModule,
         JobsModule,
+        KeysModule,
         TranslationsModule,
         UsageModule,
         WebhooksModule,

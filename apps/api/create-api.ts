@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
 import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
@@ -21,6 +22,22 @@ import { createValidationPipe } from './common/validation';
 /** JSON bodies are small (uploads are multipart and streamed); big or deep JSON is refused early. */
 const JSON_BODY_LIMIT = '64kb';
 const QUIET_PATHS = new Set(['/health', '/health/ready', '/metrics']);
+/** Query parameters that may carry a credential: never written to a log. */
+const SECRET_PARAMS = /^(?:token|key|api_key|apikey|access_token|x-api-key)$/i;
+
+/** The URL as logged: credentials in its query replaced. */
+export function redactUrl(url: string): string {
+  const query = url.indexOf('?');
+  if (query < 0) return url;
+  const params = new URLSearchParams(url.slice(query + 1));
+  let redacted = false;
+  for (const name of [...params.keys()])
+    if (SECRET_PARAMS.test(name)) {
+      params.set(name, 'REDACTED');
+      redacted = true;
+    }
+  return redacted ? `${url.slice(0, query)}?${params.toString()}` : url;
+}
 
 /**
  * JSON.parse turns `"__proto__"` into an own property, which any later merge would write into a prototype;
@@ -56,6 +73,9 @@ export async function createApi(config: AppConfig, logger: Logger): Promise<Nest
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT, strict: true, reviver: refuseProtoKeys });
   app.enableCors({ origin: config.http.corsOrigins.length ? config.http.corsOrigins : false });
   app.disable('x-powered-by');
+  // CSP, nosniff, frame and referrer headers on every answer (the live page and /docs are HTML). Requests are not
+  // upgraded to https: a local or internal deployment serves plain HTTP.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use(requestLogging(logger));
   app.use(httpMetrics(app.get(ApiMetrics)));
   app.setGlobalPrefix('v1', { exclude: ['health', 'health/ready', 'metrics', 'docs', 'live'] });
@@ -97,7 +117,11 @@ function requestLogging(logger: Logger) {
       return { tenant: request.tenant?.id, ...(jobId ? { job_id: jobId } : {}) };
     },
     serializers: {
-      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+      req: (req: { id: string; method: string; url: string }) => ({
+        id: req.id,
+        method: req.method,
+        url: redactUrl(req.url),
+      }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
   });

@@ -1,19 +1,20 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../../libs/config';
+import { SCOPES } from '../../libs/auth/scopes';
 import { JOB_PRIORITIES, STT_PROVIDERS } from '../../libs/contracts/job';
 import { ApiCallError, ApiClient } from './api-client';
 import { cancelCommand, listCommand, statusCommand, transcriptCommand } from './commands/jobs.commands';
-import { createKeyCommand } from './commands/keys.command';
+import { createKeyCommand, listKeysCommand, revokeKeyCommand, rotateKeyCommand } from './commands/keys.command';
 import { submitCommand } from './commands/submit.command';
 
-/** `voxflow …`: an HTTP client of the API, but for `keys create`, which writes to MongoDB. */
+/** `voxflow …`: an HTTP client of the API, but for `keys`, which works on MongoDB (the first key has no API to call). */
 function cli(): Command {
   const program = new Command('voxflow')
     .description('Durable transcription jobs.')
     .addHelpText(
       'after',
       '\nEnvironment: VOXFLOW_API_URL (default http://127.0.0.1:3000), VOXFLOW_API_KEY (or --key);\n' +
-        'keys create uses MONGODB_URI directly.',
+        'keys uses MONGODB_URI directly.',
     )
     .option('--key <key>', 'API key (default: VOXFLOW_API_KEY)')
     .showHelpAfterError()
@@ -68,15 +69,38 @@ function cli(): Command {
     .description('cancel a running job')
     .argument('<id>')
     .action((id: string) => run(cancelCommand(api(), id)));
-  program
-    .command('keys')
-    .description('API keys (written to MongoDB)')
+  const keys = program.command('keys').description('API keys of a tenant (in MongoDB)');
+  keys
     .command('create')
     .description('create a tenant (if new) and an API key, shown once')
     .requiredOption('--tenant <name>')
     .option('--label <text>')
+    .option('--scopes <list>', `comma-separated, of ${SCOPES.join(', ')} (default: all)`)
+    .option('--expires-in-days <days>', 'the key stops working after this many days')
     .option('--json', 'print JSON', false)
     .action((options: Parameters<typeof createKeyCommand>[0]) => run(createKeyCommand(options)));
+  keys
+    .command('list')
+    .description("the tenant's keys: id, prefix, scopes, state, last use (never the key)")
+    .requiredOption('--tenant <name>')
+    .option('--json', 'print JSON', false)
+    .action((options: Parameters<typeof listKeysCommand>[0]) => run(listKeysCommand(options)));
+  const onKey = [
+    ['revoke', 'revoke a key (refused everywhere within 5 s)', revokeKeyCommand],
+    [
+      'rotate',
+      'a new key with the same label, scopes and expiry, shown once; the old one is revoked',
+      rotateKeyCommand,
+    ],
+  ] as const;
+  for (const [name, description, command] of onKey)
+    keys
+      .command(name)
+      .description(description)
+      .argument('<id>', 'the key id (key_…)')
+      .requiredOption('--tenant <name>')
+      .option('--json', 'print JSON', false)
+      .action((id: string, options: { tenant: string; json: boolean }) => run(command(id, options)));
   return program;
 }
 

@@ -74,8 +74,10 @@ export class TemporalWorkerService implements OnApplicationBootstrap, BeforeAppl
 
   private async serveHealth(): Promise<void> {
     if (this.config.worker.metricsPort <= 0) return;
-    this.metricsServer = await this.deps.metrics.serve(this.config.worker.metricsPort, () =>
-      this.refusal ? { ready: false, reason: this.refusal } : { ready: this.state === 'RUNNING' },
+    this.metricsServer = await this.deps.metrics.serve(
+      this.config.worker.metricsPort,
+      () => (this.refusal ? { ready: false, reason: this.refusal } : { ready: this.state === 'RUNNING' }),
+      this.config.worker.metricsHost,
     );
   }
 

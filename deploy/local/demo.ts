@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { ApiClient } from '../../apps/cli/api-client';
 import { waitForJob, type JobView } from '../../apps/cli/commands/jobs.commands';
 import { loadConfig } from '../../libs/config';
-import { provisionApiKey } from '../../libs/tenants/provision-api-key';
+import { provisionApiKey } from '../../libs/tenants/tenant-keys';
 import { startVerifyingReceiver } from './demo-webhook-receiver';
 import { readInfraOptions } from './infra-options';
 import { SANDBOX_BANNER } from './sandbox';
@@ -41,7 +41,7 @@ async function main(keep: boolean): Promise<number> {
 
     step(2, 'Creating the tenant "demo" with an API key and a webhook secret …');
     const config = loadConfig(stack.env);
-    const demo = await provisionApiKey(config.mongodb.uri, 'demo', 'npm run demo');
+    const demo = await provisionApiKey(config.mongodb.uri, 'demo', { label: 'npm run demo' });
     say(`      key ${demo.key.slice(0, 12)}…  secret ${demo.webhookSecret.slice(0, 12)}…`);
     const receiver = await startVerifyingReceiver(demo.webhookSecret);
 
@@ -75,8 +75,10 @@ async function main(keep: boolean): Promise<number> {
       say('\n--- timings (ms)');
       for (const [stage, ms] of Object.entries(job.timings)) say(`  ${stage.padEnd(13)} ${String(ms).padStart(7)}`);
       say(`\n--- audio ${job.duration_s?.toFixed(1)} s in ${job.progress.chunks_total} chunks`);
-      say(`--- Temporal UI: ${job.links.temporal_ui}`);
-      say(`--- API:         ${job.links.self}  (x-api-key ${demo.key})`);
+      const namespace = encodeURIComponent(config.temporal.namespace);
+      say(`--- Temporal UI: http://127.0.0.1:${options.ports.temporalUi}/namespaces/${namespace}/workflows/${id}`);
+      say(`--- API:         ${job.links.self}`);
+      say('    a key of your own: npm run cli -- keys create --tenant demo   (shown once)');
       return 0;
     } finally {
       receiver.close();

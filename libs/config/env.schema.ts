@@ -77,6 +77,8 @@ export const envSchema = z
     CORS_ORIGINS: commaList,
     /** The worker serves Prometheus metrics on this port (0 turns it off). */
     WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+    /** Where the worker's metrics and health port listens: loopback unless a scraper or probe must reach it. */
+    WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
     /**
      * On SIGTERM the worker stops polling and lets running activities finish for this long before cancelling
      * them (they are then retried elsewhere). Orchestrators must wait longer than this before SIGKILL.
@@ -106,8 +108,6 @@ export const envSchema = z
     LIVE_MAX_SPEAKERS_PER_INSTANCE: z.coerce.number().int().min(0).default(500),
     /** Base of the links in API answers and webhooks (default http://127.0.0.1:PORT). */
     PUBLIC_BASE_URL: optionalUrl,
-    /** Temporal Web UI, for `links.temporal_ui` (default: the local dev server's UI). */
-    TEMPORAL_UI_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8233'),
     /** OTLP/HTTP collector base URL (e.g. http://otel-collector:4318): traces API → workflow → activities. Unset: off. */
     OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -9,7 +9,6 @@ describe('loadConfig', () => {
       address: '127.0.0.1:7233',
       namespace: 'default',
       taskQueue: 'voxflow-jobs',
-      uiUrl: 'http://127.0.0.1:8233',
       apiKey: undefined,
       tls: undefined,
     });

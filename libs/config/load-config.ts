@@ -17,7 +17,6 @@ export interface AppConfig {
     address: string;
     namespace: string;
     taskQueue: string;
-    uiUrl: string;
     apiKey?: string;
     /** PEM file paths; read when connecting (see libs/temporal/connection-options.ts). */
     tls?: { certPath?: string; keyPath?: string; caPath?: string };
@@ -33,6 +32,7 @@ export interface AppConfig {
   retention: { mediaHours: number; transcriptDays: number; sweepIntervalMinutes: number };
   worker: {
     metricsPort: number;
+    metricsHost: string;
     shutdownGraceSeconds: number;
     maxCachedWorkflows: number;
     maxConcurrentActivities: number;
@@ -94,6 +94,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     worker: {
       metricsPort: env.WORKER_METRICS_PORT,
+      metricsHost: env.WORKER_METRICS_HOST,
       shutdownGraceSeconds: env.WORKER_SHUTDOWN_GRACE_SECONDS,
       maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
       maxConcurrentActivities: env.WORKER_MAX_CONCURRENT_ACTIVITIES,
@@ -108,7 +109,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       address: env.TEMPORAL_ADDRESS,
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
-      uiUrl: env.TEMPORAL_UI_URL.replace(/\/+$/, ''),
       apiKey: env.TEMPORAL_API_KEY,
       tls:
         env.TEMPORAL_TLS_CERT || env.TEMPORAL_TLS_CA

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { ApiKeysService } from '../auth/api-keys.service';
 import { APP_CONFIG, ConfigModule, type AppConfig } from '../config';
 import { DatabaseModule } from '../db/database.module';
 import { RepositoriesModule } from '../db/repositories.module';
@@ -20,6 +21,7 @@ const SERVICES = [
   TranscriptStore,
   JobsService,
   LiveSessionsService,
+  ApiKeysService,
 ];
 
 /**
@@ -64,6 +66,7 @@ export class CoreModule {
         },
         JobsService,
         LiveSessionsService,
+        ApiKeysService,
       ],
       exports: SERVICES,
     };

@@ -3,6 +3,7 @@
  * state the rule and never speak HTTP.
  */
 export const DOMAIN_ERROR_STATUS = {
+  invalid: 400,
   not_found: 404,
   conflict: 409,
   gone: 410,

@@ -67,8 +67,9 @@ export class JobsService {
 
   /**
    * Stores the job and starts its workflow: `created` false means the Idempotency-Key already names a job
-   * (returned instead, and an upload made for this request is removed). If the workflow cannot be started,
-   * the record and the claim are withdrawn and the error is `unavailable`.
+   * (returned instead, and an upload made for this request is removed). Whatever fails after the key was
+   * claimed withdraws the record and the claim, so a corrected retry can use the key; a workflow that cannot be
+   * started is `unavailable`.
    */
   async submit(submission: JobSubmission): Promise<{ job: JobDocument; created: boolean }> {
     const { input, fingerprint, idempotencyKey, metadata, upload } = submission;
@@ -79,7 +80,13 @@ export class JobsService {
         return { job: original, created: false };
       }
     }
-    const job = await this.jobs.create(newJobRecord(input, { metadata, ...upload }));
+    let job: JobDocument;
+    try {
+      job = await this.jobs.create(newJobRecord(input, { metadata, ...upload }));
+    } catch (error) {
+      if (idempotencyKey) await this.idempotency.release(input.tenantId, idempotencyKey, input.jobId);
+      throw error;
+    }
     try {
       await this.startWithRetries(input, metadata);
     } catch (error) {

@@ -32,7 +32,7 @@ export class WorkerMetrics extends MetricRegistry {
    * The worker's only HTTP surface: /metrics for Prometheus, /health (the process answers) and
    * /health/ready (the Temporal worker is running, or why not) for orchestrator probes.
    */
-  serve(port: number, readiness: () => { ready: boolean; reason?: string }, host = '0.0.0.0'): Promise<Server> {
+  serve(port: number, readiness: () => { ready: boolean; reason?: string }, host: string): Promise<Server> {
     const server = createServer((req, res) => {
       if (req.url === '/health')
         return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');

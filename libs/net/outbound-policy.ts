@@ -19,15 +19,22 @@ const FORBIDDEN_V4 = [
   '224.0.0.0/4',
   '240.0.0.0/4',
 ];
+/**
+ * Every range of the IANA IPv6 special-purpose registry that is not globally reachable, and the deprecated ones
+ * that embed IPv4 or were local: `::/96` holds the unspecified and loopback addresses and the IPv4-compatible
+ * form (`::a9fe:a9fe` is 169.254.169.254). IPv4-mapped addresses (`::ffff:…`) are judged as their IPv4 address.
+ */
 const FORBIDDEN_V6 = [
-  '::/128',
-  '::1/128',
+  '::/96',
   '64:ff9b::/96',
   '64:ff9b:1::/48',
   '100::/64',
-  '2001::/32',
+  '100:0:0:1::/64',
+  '2001::/23',
   '2001:db8::/32',
   '2002::/16',
+  '3fff::/20',
+  '5f00::/16',
   'fc00::/7',
   'fe80::/10',
   'fec0::/10',

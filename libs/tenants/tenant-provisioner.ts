@@ -1,5 +1,5 @@
-import { generateApiKey } from '../auth/api-key';
-import type { ApiKeysRepository } from '../db/api-keys.repository';
+import type { ApiKeysService, KeyOptions } from '../auth/api-keys.service';
+import type { Scope } from '../auth/scopes';
 import type { TenantsRepository } from '../db/tenants.repository';
 import type { WebhookSecretsRepository } from '../db/webhook-secrets.repository';
 import { TenantNameTakenError } from '../db/tenants.repository';
@@ -10,6 +10,8 @@ export interface ProvisionedKey {
   tenantId: string;
   /** Shown once: only its hash is stored. */
   key: string;
+  keyId: string;
+  scopes: Scope[];
   webhookSecret: string;
 }
 
@@ -20,19 +22,27 @@ export interface ProvisionedKey {
 export class TenantProvisioner {
   constructor(
     private readonly tenants: TenantsRepository,
-    private readonly keys: ApiKeysRepository,
+    private readonly keys: ApiKeysService,
     private readonly secrets: WebhookSecretsRepository,
   ) {}
 
-  async createKey(tenantName: string, key = generateApiKey(), label?: string): Promise<ProvisionedKey> {
+  /** A key of the tenant named `tenantName`; `key` only for a configured development key. */
+  async createKey(tenantName: string, options: KeyOptions = {}, key?: string): Promise<ProvisionedKey> {
     const tenant = await this.findOrCreateTenant(tenantName);
     let [secret] = await this.secrets.signingSecrets(tenant.id);
     if (!secret) {
       await this.secrets.rotate(tenant.id, newWebhookSecret());
       [secret] = await this.secrets.signingSecrets(tenant.id);
     }
-    await this.keys.add(tenant.id, key, label);
-    return { tenant: tenant.name, tenantId: tenant.id, key, webhookSecret: secret! };
+    const issued = await this.keys.issue(tenant.id, options, key);
+    return {
+      tenant: tenant.name,
+      tenantId: tenant.id,
+      key: issued.key,
+      keyId: issued.record.keyId,
+      scopes: issued.record.scopes,
+      webhookSecret: secret!,
+    };
   }
 
   private async findOrCreateTenant(name: string) {

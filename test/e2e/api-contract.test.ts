@@ -190,7 +190,6 @@ describe('API contract: authentication and input validation', () => {
         links: {
           self: expect.stringContaining(`/v1/jobs/${body.id}`),
           transcript: expect.stringContaining(`/v1/jobs/${body.id}/transcript`),
-          temporal_ui: expect.stringContaining(`/workflows/${body.id}`),
         },
       });
     });

@@ -1,7 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { SCOPES, type Scope } from '../../libs/auth/scopes';
 import { startAppProcess, type AppProcess } from '../support/app-process';
 import { speechRecording } from '../support/audio-fixtures';
 import { startFileServer, type FileServer } from '../support/file-server';
@@ -98,6 +99,14 @@ describe('security suite: hostile input against the running API and worker', () 
 
   const submitUrl = (audioUrl: string, extra: Record<string, unknown> = {}) =>
     call('/v1/jobs', { key: keyA, method: 'POST', json: { audio_url: audioUrl, ...extra } });
+
+  const submitWith = (extra: Record<string, unknown>, headers: Record<string, string>) =>
+    call('/v1/jobs', {
+      key: keyA,
+      method: 'POST',
+      headers,
+      json: { audio_url: publicFiles.url('/talk.mp3'), ...extra },
+    });
 
   const upload = (file: Blob, filename = 'talk.mp3') => {
     const form = new FormData();
@@ -323,6 +332,47 @@ describe('security suite: hostile input against the running API and worker', () 
     });
   });
 
+  describe('hardening found by probing from outside', () => {
+    it.each([
+      ['an operator key', { $where: 'sleep(1000)' }],
+      ['a dotted path', { 'a.b': 1 }],
+      ['a prototype name', { constructor: { prototype: 1 } }],
+      ['a nested operator', { a: { $set: { admin: true } } }],
+    ])(
+      'metadata with %s: 400, and its Idempotency-Key stays free for the corrected request',
+      async (label, metadata) => {
+        await tally.attempt(`metadata key: ${label}`, async () => {
+          const idempotencyKey = `meta-${randomBytes(6).toString('hex')}`;
+          const headers = { 'idempotency-key': idempotencyKey };
+          const refused = await submitWith({ metadata }, headers);
+          expect([refused.status, refused.body.error?.code]).toEqual([400, 'invalid_request']);
+          const corrected = await submitWith({ metadata: { ok: true } }, headers);
+          expect(corrected.status).toBe(202);
+        });
+      },
+    );
+
+    it.each(['/live/', '/docs'])('%s is sent with CSP, nosniff and frame headers', async (path) => {
+      await tally.attempt(`security headers ${path}`, async () => {
+        const answer = await call(path);
+        expect(answer.status).toBe(200);
+        expect(answer.headers.get('content-security-policy')).toContain("default-src 'self'");
+        expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+        expect(answer.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+      });
+    });
+
+    it('a key in a URL never reaches the log', async () => {
+      await tally.attempt('credential in a logged URL', async () => {
+        const secret = `vfk_${randomBytes(24).toString('base64url')}`;
+        await call(`/live/?token=${secret}`);
+        await call(`/v1/jobs?api_key=${secret}`);
+        await waitUntil('the requests were logged', () => api.output().includes('api_key=REDACTED'), 5_000);
+        expect(api.output()).not.toContain(secret);
+      });
+    });
+  });
+
   describe('access: tenants are isolated and credentials are checked', () => {
     let jobOfA: string;
     let sessionOfA: string;
@@ -423,6 +473,121 @@ describe('security suite: hostile input against the running API and worker', () 
           statuses.push((await call('/v1/jobs', { key: `vfk_${randomBytes(24).toString('base64url')}` })).status);
         expect(statuses[0]).toBe(401);
         expect(statuses.slice(-5)).toEqual(Array(5).fill(429));
+      });
+    });
+  });
+
+  describe('keys: scopes, revocation and expiry', () => {
+    const ROUTES: [label: string, scope: Scope, method: string, path: string, json?: unknown][] = [
+      ['submit a job', 'jobs:write', 'POST', '/v1/jobs', { audio_url: 'http://127.0.0.2:9/none.mp3' }],
+      ['translate text', 'jobs:write', 'POST', '/v1/translations', { text: 'hello', target_language: 'es' }],
+      ['list jobs', 'jobs:read', 'GET', '/v1/jobs'],
+      ['read usage', 'jobs:read', 'GET', '/v1/usage'],
+      ['list live sessions', 'live:watch', 'GET', '/v1/live-sessions'],
+      ['read the webhook secret', 'admin', 'GET', '/v1/webhooks/secret'],
+      ['list keys', 'admin', 'GET', '/v1/keys'],
+      ['issue a key', 'admin', 'POST', '/v1/keys', { label: 'escalation' }],
+    ];
+    const keyWith = async (scopes: Scope[], options: { expiresAt?: Date } = {}) =>
+      harness.createApiKey('security-a', { scopes, ...options });
+    /**
+     * A key refused as not valid: 401, or 429 once this address has failed authentication too often (the brute
+     * force case before this one); a valid key never meets that limit.
+     */
+    const refusedKey = ({ status, body }: Pick<Answer, 'status' | 'body'>) =>
+      status === 401 || (status === 429 && /failed authentication/.test(body.error?.message ?? ''));
+
+    it.each(SCOPES.map((scope) => [scope]))(
+      'a key with only %s: 403 on every route of another scope',
+      async (scope) => {
+        const { key } = await keyWith([scope]);
+        for (const [label, needed, method, path, json] of ROUTES) {
+          await tally.attempt(`scope ${scope}: ${label}`, async () => {
+            const answer = await call(path, { key, method, json });
+            if (needed === scope) expect(answer.status).not.toBe(403);
+            else expect([answer.status, answer.body.error?.code]).toEqual([403, 'insufficient_scope']);
+          });
+        }
+      },
+    );
+
+    it.each([
+      ['speak with a watch-only key', '/audio-stream', 'live:watch'],
+      ['watch with a speak-only key', '/captions', 'live:speak'],
+    ] as const)('live: %s is refused', async (label, namespace, scope) => {
+      await tally.attempt(`live scope: ${label}`, async () => {
+        const { key } = await keyWith([scope]);
+        const client = liveClient(baseUrl, namespace, { token: key, lang: 'en' });
+        clients.push(client);
+        expect(await client.waitFor('error')).toMatchObject({ code: 'insufficient_scope' });
+        await waitUntil('disconnect', () => client.disconnectedAt);
+      });
+    });
+
+    it('a key revoked on one API instance is refused by another within 5 s', async () => {
+      const port = await freePort();
+      const second = startAppProcess('api', { ...harness.env, PORT: String(port) });
+      try {
+        await second.waitForOutput(/Voxflow API listening/);
+        const { key: admin } = await keyWith(['admin']);
+        const { key, keyId } = await keyWith(['jobs:read']);
+        const onSecond = async () => {
+          const response = await fetch(`http://127.0.0.1:${port}/v1/jobs`, { headers: { 'x-api-key': key } });
+          return { status: response.status, body: parseBody(await response.text()) };
+        };
+        await tally.attempt('revoked key on a second instance', async () => {
+          expect((await onSecond()).status).toBe(200); // now cached there
+          expect((await call(`/v1/keys/${keyId}`, { key: admin, method: 'DELETE' })).status).toBe(200);
+          const revokedAt = Date.now();
+          await waitUntil(
+            'the second instance refuses the revoked key',
+            async () => refusedKey(await onSecond()),
+            10_000,
+          );
+          expect(Date.now() - revokedAt).toBeLessThanOrEqual(5_000);
+          expect(refusedKey(await call('/v1/jobs', { key }))).toBe(true);
+        });
+      } finally {
+        await second.stop();
+      }
+    });
+
+    it('an expired key is refused', async () => {
+      await tally.attempt('expired key', async () => {
+        const { key } = await keyWith(['jobs:read'], { expiresAt: new Date(Date.now() + 1_500) });
+        expect((await call('/v1/jobs', { key })).status).toBe(200);
+        await waitUntil('the key expired', async () => refusedKey(await call('/v1/jobs', { key })), 10_000);
+      });
+    });
+
+    it("another tenant's keys can be neither listed, revoked nor rotated", async () => {
+      const { keyId: victim, key: victimKey } = await keyWith(['jobs:read']);
+      const { key: adminOfB } = await harness.createApiKey('security-b', { scopes: ['admin'] });
+      await tally.attempt('cross-tenant key listing', async () => {
+        const list = await call('/v1/keys', { key: adminOfB });
+        expect(list.status).toBe(200);
+        expect(JSON.stringify(list.body)).not.toContain(victim);
+      });
+      const attempts: [label: string, method: string, path: string][] = [
+        ['revoke', 'DELETE', `/v1/keys/${victim}`],
+        ['rotate', 'POST', `/v1/keys/${victim}/rotate`],
+      ];
+      for (const [label, method, path] of attempts) {
+        await tally.attempt(`cross-tenant key ${label}`, async () => {
+          expect((await call(path, { key: adminOfB, method })).status).toBe(404);
+        });
+      }
+      expect((await call('/v1/jobs', { key: victimKey })).status).toBe(200);
+    });
+
+    it('a listing shows prefixes, never a key or its hash', async () => {
+      const { key: admin } = await keyWith(['admin']);
+      await tally.attempt('key listing leaks no secret', async () => {
+        const list = await call('/v1/keys', { key: admin });
+        const text = JSON.stringify(list.body);
+        expect(text).toContain(admin.slice(0, 12));
+        expect(text).not.toContain(admin);
+        expect(text).not.toContain(createHash('sha256').update(admin).digest('hex'));
       });
     });
   });

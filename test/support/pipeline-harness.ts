@@ -10,6 +10,7 @@ import type { TranscriptionJobInput } from '../../libs/contracts/job';
 import type { JobDocument } from '../../libs/db/job.schema';
 import { JobChunksRepository } from '../../libs/db/job-chunks.repository';
 import { JobsRepository } from '../../libs/db/jobs.repository';
+import { ApiKeysService, type KeyOptions } from '../../libs/auth/api-keys.service';
 import { ApiKeysRepository } from '../../libs/db/api-keys.repository';
 import { TenantsRepository } from '../../libs/db/tenants.repository';
 import { TranscriptsRepository } from '../../libs/db/transcripts.repository';
@@ -39,7 +40,7 @@ export interface PipelineHarness {
   storage: LocalStorage;
   createTenant(): Promise<{ tenantId: string; secret: string }>;
   /** A tenant with an API key (shown once) and a webhook secret, as `voxflow keys create` makes them. */
-  createApiKey(tenantName?: string): Promise<ProvisionedKey>;
+  createApiKey(tenantName?: string, options?: KeyOptions): Promise<ProvisionedKey>;
   /** Stores a queued job and starts its workflow, as the API does. */
   submit(input: Partial<TranscriptionJobInput> & Pick<TranscriptionJobInput, 'source' | 'tenantId'>): Promise<string>;
   /** Waits for the workflow to end and returns the job record. */
@@ -99,8 +100,11 @@ export async function startPipelineHarness(
       await secrets.rotate(tenant.id, secret);
       return { tenantId: tenant.id, secret };
     },
-    createApiKey: (tenantName = `tenant-${uniqueSuffix()}`) =>
-      new TenantProvisioner(tenants, new ApiKeysRepository(mongo), secrets).createKey(tenantName),
+    createApiKey: (tenantName = `tenant-${uniqueSuffix()}`, options) =>
+      new TenantProvisioner(tenants, new ApiKeysService(new ApiKeysRepository(mongo)), secrets).createKey(
+        tenantName,
+        options,
+      ),
     async submit(partial) {
       const input: TranscriptionJobInput = {
         jobId: newId('job'),

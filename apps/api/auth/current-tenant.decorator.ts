@@ -1,8 +1,11 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
+import type { Scope } from '../../../libs/auth/scopes';
 
 export interface AuthenticatedTenant {
   id: string;
+  /** What the presented key may do. */
+  scopes: Scope[];
 }
 
 export type AuthenticatedRequest = Request & { tenant?: AuthenticatedTenant };

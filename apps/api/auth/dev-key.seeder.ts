@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectConfig, type AppConfig } from '../../../libs/config';
-import { ApiKeysRepository } from '../../../libs/db/api-keys.repository';
+import { ApiKeysService } from '../../../libs/auth/api-keys.service';
 import { TenantsRepository } from '../../../libs/db/tenants.repository';
 import { WebhookSecretsRepository } from '../../../libs/db/webhook-secrets.repository';
 import { TenantProvisioner } from '../../../libs/tenants/tenant-provisioner';
@@ -13,7 +13,7 @@ export class DevKeySeeder implements OnApplicationBootstrap {
   constructor(
     @InjectConfig() private readonly config: AppConfig,
     private readonly tenants: TenantsRepository,
-    private readonly keys: ApiKeysRepository,
+    private readonly keys: ApiKeysService,
     private readonly secrets: WebhookSecretsRepository,
   ) {}
 
@@ -21,8 +21,8 @@ export class DevKeySeeder implements OnApplicationBootstrap {
     if (!this.config.devApiKey) return;
     await new TenantProvisioner(this.tenants, this.keys, this.secrets).createKey(
       'dev',
+      { label: 'VOXFLOW_DEV_API_KEY' },
       this.config.devApiKey,
-      'VOXFLOW_DEV_API_KEY',
     );
     this.logger.log('development API key seeded for tenant "dev"');
   }

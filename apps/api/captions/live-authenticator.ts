@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { API_KEY_PATTERN, apiKeyPrefix } from '../../../libs/auth/api-key';
+import type { Scope } from '../../../libs/auth/scopes';
 import { InjectConfig, type AppConfig } from '../../../libs/config';
 import { ApiKeyResolver } from '../auth/api-key.resolver';
 
@@ -8,12 +9,16 @@ export interface LiveIdentity {
   tenantId: string;
   userId: string;
   authType: 'api_key' | 'jwt';
+  /** What the connection may do: an API key's scopes; a JWT may speak and watch. */
+  scopes: Scope[];
 }
+
+const JWT_SCOPES: Scope[] = ['live:speak', 'live:watch'];
 
 /** Why a token was refused, as the `error` event's code and message. */
 export class LiveAuthError extends Error {
   constructor(
-    readonly code: 'auth_required' | 'auth_invalid' | 'auth_expired',
+    readonly code: 'auth_required' | 'auth_invalid' | 'auth_expired' | 'insufficient_scope',
     message: string,
   ) {
     super(message);
@@ -36,13 +41,26 @@ export class LiveAuthenticator {
     if (config.jwt) this.jwks = createRemoteJWKSet(new URL(config.jwt.jwksUrl), { cooldownDuration: 30_000 });
   }
 
-  async authenticate(token: unknown): Promise<LiveIdentity> {
+  /** The connection's identity, if it may do what `scope` allows. */
+  async authenticate(token: unknown, scope: Scope): Promise<LiveIdentity> {
+    const identity = await this.identify(token);
+    if (!identity.scopes.includes(scope))
+      throw new LiveAuthError('insufficient_scope', `This key lacks the "${scope}" scope.`);
+    return identity;
+  }
+
+  private async identify(token: unknown): Promise<LiveIdentity> {
     if (typeof token !== 'string' || token.length === 0)
       throw new LiveAuthError('auth_required', 'Send a token in the handshake: auth: {token}.');
     if (API_KEY_PATTERN.test(token)) {
-      const tenantId = await this.keys.tenantOf(token);
-      if (!tenantId) throw new LiveAuthError('auth_invalid', 'The API key is not valid.');
-      return { tenantId, userId: `key:${apiKeyPrefix(token)}`, authType: 'api_key' };
+      const grant = await this.keys.grantOf(token);
+      if (!grant) throw new LiveAuthError('auth_invalid', 'The API key is not valid.');
+      return {
+        tenantId: grant.tenantId,
+        userId: `key:${apiKeyPrefix(token)}`,
+        authType: 'api_key',
+        scopes: grant.scopes,
+      };
     }
     if (!this.jwks || !this.config.jwt)
       throw new LiveAuthError('auth_invalid', 'The token is not a valid API key (JWT sign-in is not configured).');
@@ -54,7 +72,7 @@ export class LiveAuthenticator {
       });
       if (typeof payload.tenant !== 'string' || !payload.sub)
         throw new LiveAuthError('auth_invalid', 'The token lacks the "tenant" or "sub" claim.');
-      return { tenantId: payload.tenant, userId: payload.sub, authType: 'jwt' };
+      return { tenantId: payload.tenant, userId: payload.sub, authType: 'jwt', scopes: JWT_SCOPES };
     } catch (error) {
       if (error instanceof LiveAuthError) throw error;
       if (error instanceof joseErrors.JWTExpired) throw new LiveAuthError('auth_expired', 'The token has expired.');

@@ -82,7 +82,7 @@ export class SpeakerGateway implements OnGatewayConnection, OnGatewayDisconnect,
 
     let identity;
     try {
-      identity = await this.auth.authenticate(socket.handshake.auth?.token);
+      identity = await this.auth.authenticate(socket.handshake.auth?.token, 'live:speak');
     } catch (error) {
       const decision = await this.limiter.hit(
         `live-auth-fail:${socket.handshake.address}`,

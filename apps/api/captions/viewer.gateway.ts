@@ -56,7 +56,7 @@ export class ViewerGateway implements OnGatewayConnection, OnGatewayDisconnect, 
   ) {}
 
   handleConnection(socket: ViewerSocket): void {
-    socket.data.ready = this.auth.authenticate(socket.handshake.auth?.token).then(
+    socket.data.ready = this.auth.authenticate(socket.handshake.auth?.token, 'live:watch').then(
       (identity) => {
         socket.data.identity = identity;
         this.metrics.liveSessions.inc({ role: 'viewer' });

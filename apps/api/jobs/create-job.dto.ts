@@ -30,7 +30,18 @@ function depthOf(value: unknown): number {
   return 1 + Math.max(0, ...Object.values(value).map(depthOf));
 }
 
-/** A JSON object of at most 4 KB, nested at most 5 levels. */
+/** Keys a stored document may not carry: MongoDB operators and paths, and names that reach prototypes. */
+const UNSAFE_KEY = /^\$|\.|^(?:__proto__|constructor|prototype)$/;
+
+function hasUnsafeKey(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.entries(value).some(([key, inner]) => UNSAFE_KEY.test(key) || hasUnsafeKey(inner));
+}
+
+/**
+ * A JSON object of at most 4 KB, nested at most 5 levels, whose keys (at every level) neither start with `$`,
+ * contain `.`, nor name a prototype.
+ */
 function IsSmallJsonObject(options?: ValidationOptions): PropertyDecorator {
   return (target, propertyName) =>
     registerDecorator({
@@ -38,7 +49,7 @@ function IsSmallJsonObject(options?: ValidationOptions): PropertyDecorator {
       target: target.constructor,
       propertyName: String(propertyName),
       options: {
-        message: `$property must be a JSON object of at most ${METADATA_MAX_BYTES} bytes and ${METADATA_MAX_DEPTH} levels`,
+        message: `$property must be a JSON object of at most ${METADATA_MAX_BYTES} bytes and ${METADATA_MAX_DEPTH} levels, with no key starting with "$", containing "." or naming a prototype`,
         ...options,
       },
       validator: {
@@ -47,7 +58,8 @@ function IsSmallJsonObject(options?: ValidationOptions): PropertyDecorator {
           value !== null &&
           !Array.isArray(value) &&
           Buffer.byteLength(JSON.stringify(value)) <= METADATA_MAX_BYTES &&
-          depthOf(value) <= METADATA_MAX_DEPTH,
+          depthOf(value) <= METADATA_MAX_DEPTH &&
+          !hasUnsafeKey(value),
       },
     });
 }
@@ -118,6 +130,6 @@ export class JobAcceptedDto {
   @ApiProperty() id!: string;
   @ApiProperty({ example: 'queued' }) status!: string;
   @ApiProperty() created_at!: string;
-  @ApiProperty({ example: { self: '…/v1/jobs/job_…', transcript: '…/transcript', temporal_ui: '…' } })
+  @ApiProperty({ example: { self: '…/v1/jobs/job_…', transcript: '…/transcript' } })
   links!: Record<string, string>;
 }

@@ -17,6 +17,7 @@ import { CreateJobDto, JobAcceptedDto } from './create-job.dto';
 import { JobIntake } from './job-intake';
 import { JobPresenter, type JobView } from './job.presenter';
 import { ListJobsQuery } from './list-jobs.query';
+import { RequireScope } from '../auth/require-scope.decorator';
 
 @ApiTags('jobs')
 @ApiSecurity('api-key')
@@ -29,6 +30,7 @@ export class JobsController {
   ) {}
 
   @Post()
+  @RequireScope('jobs:write')
   @HttpCode(202)
   @ApiOperation({ summary: 'Submit a job: JSON with audio_url, or multipart with file plus the same fields.' })
   @ApiConsumes('application/json', 'multipart/form-data')
@@ -48,6 +50,7 @@ export class JobsController {
   }
 
   @Get()
+  @RequireScope('jobs:read')
   @ApiOperation({ summary: "The tenant's jobs, newest first, cursor-paginated." })
   async list(@CurrentTenant() tenant: AuthenticatedTenant, @Query() query: ListJobsQuery) {
     const { jobs, hasMore } = await this.jobs.list(tenant.id, {
@@ -62,12 +65,14 @@ export class JobsController {
   }
 
   @Get(':id')
+  @RequireScope('jobs:read')
   @ApiOperation({ summary: 'Status, progress, error, timings, usage and webhook deliveries of a job.' })
   get(@CurrentTenant() tenant: AuthenticatedTenant, @Param('id') id: string): Promise<JobView> {
     return this.view(this.jobs.find(tenant.id, id));
   }
 
   @Post(':id/cancel')
+  @RequireScope('jobs:write')
   @HttpCode(202)
   @ApiOperation({ summary: 'Cancel a running job (it ends as cancelled and sends job.cancelled).' })
   cancel(@CurrentTenant() tenant: AuthenticatedTenant, @Param('id') id: string): Promise<JobView> {
@@ -75,6 +80,7 @@ export class JobsController {
   }
 
   @Delete(':id')
+  @RequireScope('jobs:write')
   @ApiOperation({ summary: 'Delete media and transcripts; the job stays as a tombstone.' })
   async remove(@CurrentTenant() tenant: AuthenticatedTenant, @Param('id') id: string) {
     await this.jobs.delete(tenant.id, id);

@@ -8,6 +8,7 @@ import { CONTENT_TYPES, exportTranscript } from '../../../libs/transcripts/expor
 import { CurrentTenant, type AuthenticatedTenant } from '../auth/current-tenant.decorator';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, PageQuery } from '../common/page-query';
 import { TranscriptQuery } from '../transcripts/transcript.query';
+import { RequireScope } from '../auth/require-scope.decorator';
 
 @ApiTags('live')
 @ApiSecurity('api-key')
@@ -19,6 +20,7 @@ export class LiveSessionsController {
   ) {}
 
   @Get()
+  @RequireScope('live:watch')
   @ApiOperation({ summary: "The tenant's live sessions, newest first, cursor-paginated." })
   async list(@CurrentTenant() tenant: AuthenticatedTenant, @Query() query: PageQuery) {
     const { sessions, hasMore } = await this.sessions.list(tenant.id, {
@@ -32,6 +34,7 @@ export class LiveSessionsController {
   }
 
   @Get(':id')
+  @RequireScope('live:watch')
   @ApiOperation({ summary: 'A live-caption session: status, language, times and how many final lines it has.' })
   async get(@CurrentTenant() tenant: AuthenticatedTenant, @Param('id') id: string) {
     const session = await this.sessions.get(tenant.id, id);
@@ -55,6 +58,7 @@ export class LiveSessionsController {
   }
 
   @Get(':id/transcript')
+  @RequireScope('live:watch')
   @ApiOperation({ summary: 'The final lines so far, as json, txt, srt or vtt.' })
   @ApiProduces(...Object.values(CONTENT_TYPES))
   async transcript(
@@ -69,6 +73,7 @@ export class LiveSessionsController {
   }
 
   @Delete(':id')
+  @RequireScope('live:speak')
   @ApiOperation({ summary: "Delete an ended session's final lines; the session stays, its transcript answers 410." })
   async remove(@CurrentTenant() tenant: AuthenticatedTenant, @Param('id') id: string) {
     await this.sessions.removeLines(tenant.id, id);

@@ -5,6 +5,7 @@ import { JobsService } from '../../../libs/jobs/jobs.service';
 import { CONTENT_TYPES, exportTranscript } from '../../../libs/transcripts/export-formats';
 import { CurrentTenant, type AuthenticatedTenant } from '../auth/current-tenant.decorator';
 import { TranscriptQuery } from './transcript.query';
+import { RequireScope } from '../auth/require-scope.decorator';
 
 @ApiTags('jobs')
 @ApiSecurity('api-key')
@@ -13,6 +14,7 @@ export class TranscriptsController {
   constructor(private readonly jobs: JobsService) {}
 
   @Get()
+  @RequireScope('jobs:read')
   @ApiOperation({ summary: 'The transcript as json, txt, srt or vtt, in the original language or a translation.' })
   @ApiProduces(...Object.values(CONTENT_TYPES))
   async get(

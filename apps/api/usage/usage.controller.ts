@@ -5,6 +5,7 @@ import { LiveSessionsService } from '../../../libs/live/live-sessions.service';
 import { CurrentTenant, type AuthenticatedTenant } from '../auth/current-tenant.decorator';
 import { ApiError } from '../common/api-error';
 import { UsageQuery } from './usage.query';
+import { RequireScope } from '../auth/require-scope.decorator';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -18,6 +19,7 @@ export class UsageController {
   ) {}
 
   @Get()
+  @RequireScope('jobs:read')
   @ApiOperation({
     summary:
       'Audio seconds and requests per provider for jobs finished in [from, to), and live sessions started in it.',

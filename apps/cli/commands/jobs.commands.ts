@@ -10,7 +10,7 @@ export interface JobView extends ProgressView {
   duration_s: number | null;
   translate_to: string[];
   timings: Record<string, number>;
-  links: { self: string; transcript: string; temporal_ui: string };
+  links: { self: string; transcript: string };
 }
 
 const TERMINAL = ['completed', 'failed', 'cancelled'];
@@ -25,7 +25,6 @@ export function describeJob(job: JobView): string {
       : []),
     ...(job.translate_to.length ? [`translate ${job.translate_to.join(', ')}`] : []),
     ...(job.timings.total !== undefined ? [`took      ${(job.timings.total / 1000).toFixed(1)} s`] : []),
-    `temporal  ${job.links.temporal_ui}`,
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -141,12 +141,13 @@ describe('transcriptionJob: happy path', () => {
     const [delivery] = await receiver.waitFor(1);
     const payload = new Webhook(secret).verify(delivery!.body, delivery!.headers as Record<string, string>) as {
       type: string;
-      data: { job: { id: string; status: string; links: { temporal_ui: string } } };
+      data: { job: { id: string; status: string; links: Record<string, string> } };
     };
     expect(delivery!.headers['webhook-id']).toBe(`evt_${jobId}_completed`);
     expect(payload.type).toBe('job.completed');
     expect(payload.data.job).toMatchObject({ id: jobId, status: 'completed' });
-    expect(payload.data.job.links.temporal_ui).toContain(`/workflows/${jobId}`);
+    // Tenants get the API's links only, never an operator's internal address.
+    expect(Object.keys(payload.data.job.links).sort()).toEqual(['self', 'transcript']);
     const attempts = await harness.webhooks.attemptsForJob(jobId);
     expect(attempts).toEqual([expect.objectContaining({ attempt: 1, statusCode: 200, delivered: true })]);
     await harness.client.workflow.getHandle(jobId).result();
