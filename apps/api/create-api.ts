@@ -26,7 +26,7 @@ const QUIET_PATHS = new Set(['/health', '/health/ready', '/metrics']);
 const SECRET_PARAMS = /^(?:token|key|api_key|apikey|access_token|x-api-key)$/i;
 
 /** The URL as logged: credentials in its query replaced. */
-export function redactUrl(url: string): string {
+function redactUrl(url: string): string {
   const query = url.indexOf('?');
   if (query < 0) return url;
   const params = new URLSearchParams(url.slice(query + 1));

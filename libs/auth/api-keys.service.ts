@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ApiKeyDocument } from '../db/api-key.schema';
-import { ApiKeysRepository } from '../db/api-keys.repository';
+import { ApiKeysRepository, type NewApiKey } from '../db/api-keys.repository';
 import { newId } from '../db/ids';
 import { DomainError } from '../errors/domain-error';
 import { apiKeyPrefix, generateApiKey, hashApiKey } from './api-key';
@@ -9,7 +9,6 @@ import { SCOPES, type Scope } from './scopes';
 /** What a presented key may do, and for whom. */
 export interface KeyGrant {
   tenantId: string;
-  keyId: string;
   scopes: Scope[];
   expiresAt?: Date;
 }
@@ -58,7 +57,7 @@ export class ApiKeysService {
   async issue(tenantId: string, options: KeyOptions = {}, key = generateApiKey()): Promise<IssuedKey> {
     if (options.expiresAt && options.expiresAt.getTime() <= Date.now())
       throw new DomainError('invalid', 'expires_at must be in the future.', 'invalid_request');
-    const record: ApiKeyDocument = {
+    const record: NewApiKey = {
       _id: hashApiKey(key),
       tenantId,
       keyId: newId('key'),
@@ -66,10 +65,8 @@ export class ApiKeysService {
       label: options.label,
       scopes: options.scopes?.length ? [...new Set(options.scopes)] : [...SCOPES],
       expiresAt: options.expiresAt,
-      createdAt: new Date(),
     };
-    if (await this.keys.add(record)) return { key, record };
-    return { key, record: (await this.keys.findByHash(record._id))! };
+    return { key, record: (await this.keys.add(record)) ?? (await this.keys.findByHash(record._id))! };
   }
 
   /** The tenant's keys, newest first, with when each was last used. */
@@ -97,7 +94,7 @@ export class ApiKeysService {
   async resolve(key: string): Promise<KeyGrant | undefined> {
     const record = await this.keys.findByHash(hashApiKey(key));
     if (!record || record.revokedAt || (record.expiresAt && record.expiresAt.getTime() <= Date.now())) return undefined;
-    return { tenantId: record.tenantId, keyId: record.keyId, scopes: record.scopes, expiresAt: record.expiresAt };
+    return { tenantId: record.tenantId, scopes: record.scopes, expiresAt: record.expiresAt };
   }
 
   recordUse(key: string, at = new Date()): Promise<void> {

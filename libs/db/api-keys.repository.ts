@@ -25,13 +25,12 @@ export class ApiKeysRepository {
     await Promise.all([this.keys.init(), this.uses.init()]);
   }
 
-  /** Stores a key; false when a key with the same hash is already stored (it stays as it was). */
-  async add(key: NewApiKey): Promise<boolean> {
+  /** Stores a key and returns it as stored; undefined when a key with the same hash is already stored. */
+  async add(key: NewApiKey): Promise<ApiKeyDocument | undefined> {
     try {
-      await this.keys.create(key);
-      return true;
+      return (await this.keys.create(key)).toObject();
     } catch (error) {
-      if (isDuplicateKeyError(error)) return false;
+      if (isDuplicateKeyError(error)) return undefined;
       throw error;
     }
   }

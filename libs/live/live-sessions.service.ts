@@ -192,9 +192,9 @@ export class LiveSessionsService {
   }
 
   private async withLostHosts(sessions: LiveSessionDocument[]): Promise<LiveSessionDocument[]> {
-    const live = sessions.filter((session) => session.status === 'live');
-    if (hostIdsOf(live).length === 0) return sessions;
-    const hosts = await this.sessions.hostsById(hostIdsOf(live));
+    const hostIds = hostIdsOf(sessions.filter((session) => session.status === 'live'));
+    if (hostIds.length === 0) return sessions;
+    const hosts = await this.sessions.hostsById(hostIds);
     const now = Date.now();
     return sessions.map((session) => {
       if (session.status !== 'live' || !session.hostId) return session;

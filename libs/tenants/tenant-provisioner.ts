@@ -1,17 +1,13 @@
-import type { ApiKeysService, KeyOptions } from '../auth/api-keys.service';
-import type { Scope } from '../auth/scopes';
+import type { ApiKeysService, IssuedKey, KeyOptions } from '../auth/api-keys.service';
 import type { TenantsRepository } from '../db/tenants.repository';
 import type { WebhookSecretsRepository } from '../db/webhook-secrets.repository';
 import { TenantNameTakenError } from '../db/tenants.repository';
 import { newWebhookSecret } from '../webhooks/webhook-signature';
 
-export interface ProvisionedKey {
+/** An issued key (the secret, shown once, and its record) with its tenant and the tenant's webhook secret. */
+export interface ProvisionedKey extends IssuedKey {
   tenant: string;
   tenantId: string;
-  /** Shown once: only its hash is stored. */
-  key: string;
-  keyId: string;
-  scopes: Scope[];
   webhookSecret: string;
 }
 
@@ -35,14 +31,7 @@ export class TenantProvisioner {
       [secret] = await this.secrets.signingSecrets(tenant.id);
     }
     const issued = await this.keys.issue(tenant.id, options, key);
-    return {
-      tenant: tenant.name,
-      tenantId: tenant.id,
-      key: issued.key,
-      keyId: issued.record.keyId,
-      scopes: issued.record.scopes,
-      webhookSecret: secret!,
-    };
+    return { ...issued, tenant: tenant.name, tenantId: tenant.id, webhookSecret: secret! };
   }
 
   private async findOrCreateTenant(name: string) {

@@ -530,14 +530,14 @@ describe('security suite: hostile input against the running API and worker', () 
       try {
         await second.waitForOutput(/Voxflow API listening/);
         const { key: admin } = await keyWith(['admin']);
-        const { key, keyId } = await keyWith(['jobs:read']);
+        const { key, record } = await keyWith(['jobs:read']);
         const onSecond = async () => {
           const response = await fetch(`http://127.0.0.1:${port}/v1/jobs`, { headers: { 'x-api-key': key } });
           return { status: response.status, body: parseBody(await response.text()) };
         };
         await tally.attempt('revoked key on a second instance', async () => {
           expect((await onSecond()).status).toBe(200); // now cached there
-          expect((await call(`/v1/keys/${keyId}`, { key: admin, method: 'DELETE' })).status).toBe(200);
+          expect((await call(`/v1/keys/${record.keyId}`, { key: admin, method: 'DELETE' })).status).toBe(200);
           const revokedAt = Date.now();
           await waitUntil(
             'the second instance refuses the revoked key',
@@ -561,7 +561,8 @@ describe('security suite: hostile input against the running API and worker', () 
     });
 
     it("another tenant's keys can be neither listed, revoked nor rotated", async () => {
-      const { keyId: victim, key: victimKey } = await keyWith(['jobs:read']);
+      const { record: victimRecord, key: victimKey } = await keyWith(['jobs:read']);
+      const victim = victimRecord.keyId;
       const { key: adminOfB } = await harness.createApiKey('security-b', { scopes: ['admin'] });
       await tally.attempt('cross-tenant key listing', async () => {
         const list = await call('/v1/keys', { key: adminOfB });

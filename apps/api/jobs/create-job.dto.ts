@@ -30,18 +30,15 @@ function depthOf(value: unknown): number {
   return 1 + Math.max(0, ...Object.values(value).map(depthOf));
 }
 
-/** Keys a stored document may not carry: MongoDB operators and paths, and names that reach prototypes. */
-const UNSAFE_KEY = /^\$|\.|^(?:__proto__|constructor|prototype)$/;
+/** Keys a stored document may not carry: MongoDB operators and paths (prototype names: see validation.ts). */
+const UNSAFE_KEY = /^\$|\./;
 
 function hasUnsafeKey(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false;
   return Object.entries(value).some(([key, inner]) => UNSAFE_KEY.test(key) || hasUnsafeKey(inner));
 }
 
-/**
- * A JSON object of at most 4 KB, nested at most 5 levels, whose keys (at every level) neither start with `$`,
- * contain `.`, nor name a prototype.
- */
+/** A JSON object within METADATA_MAX_BYTES and METADATA_MAX_DEPTH whose keys neither start with `$` nor contain `.`. */
 function IsSmallJsonObject(options?: ValidationOptions): PropertyDecorator {
   return (target, propertyName) =>
     registerDecorator({
@@ -49,7 +46,7 @@ function IsSmallJsonObject(options?: ValidationOptions): PropertyDecorator {
       target: target.constructor,
       propertyName: String(propertyName),
       options: {
-        message: `$property must be a JSON object of at most ${METADATA_MAX_BYTES} bytes and ${METADATA_MAX_DEPTH} levels, with no key starting with "$", containing "." or naming a prototype`,
+        message: `$property must be a JSON object of at most ${METADATA_MAX_BYTES} bytes and ${METADATA_MAX_DEPTH} levels, with no key starting with "$" or containing "."`,
         ...options,
       },
       validator: {

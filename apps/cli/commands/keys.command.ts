@@ -13,14 +13,15 @@ const print = (json: boolean, value: unknown, text: string) =>
   process.stdout.write(json ? `${JSON.stringify(value)}\n` : text);
 
 /** Parses `--scopes a,b`; every scope when omitted. */
-export function parseScopes(list?: string): Scope[] | undefined {
+function parseScopes(list?: string): Scope[] | undefined {
   if (list === undefined) return undefined;
   const scopes = list.split(',').map((scope) => scope.trim());
   const unknown = scopes.filter((scope) => !isScope(scope));
-  if (unknown.length || scopes.length === 0)
-    throw new Error(`unknown scope ${unknown.join(', ')}: choose from ${SCOPES.join(', ')}`);
+  if (unknown.length) throw new Error(`unknown scope ${unknown.join(', ')}: choose from ${SCOPES.join(', ')}`);
   return scopes as Scope[];
 }
+
+const SHOWN_ONCE = 'The key is shown only now; store it safely.\n';
 
 function issuedText(issued: IssuedKey): string {
   const view = keyView(issued.record);
@@ -28,8 +29,7 @@ function issuedText(issued: IssuedKey): string {
     `key id          ${view.id}\n` +
     `api key         ${issued.key}\n` +
     `scopes          ${view.scopes.join(' ')}\n` +
-    (view.expires_at ? `expires         ${view.expires_at}\n` : '') +
-    'The key is shown only now; store it safely.\n'
+    (view.expires_at ? `expires         ${view.expires_at}\n` : '')
   );
 }
 
@@ -56,17 +56,13 @@ export function createKeyCommand(options: CreateKeyOptions): Promise<number> {
       options.json,
       {
         tenant: created.tenant,
-        id: created.keyId,
+        id: created.record.keyId,
         key: created.key,
-        scopes: created.scopes,
+        scopes: created.record.scopes,
         webhook_secret: created.webhookSecret,
       },
-      `tenant          ${created.tenant} (${created.tenantId})\n` +
-        `key id          ${created.keyId}\n` +
-        `api key         ${created.key}\n` +
-        `scopes          ${created.scopes.join(' ')}\n` +
-        `webhook secret  ${created.webhookSecret}\n` +
-        'The key is shown only now; store it safely.\n',
+      `tenant          ${created.tenant} (${created.tenantId})\n${issuedText(created)}` +
+        `webhook secret  ${created.webhookSecret}\n${SHOWN_ONCE}`,
     );
     return 0;
   });
@@ -101,7 +97,7 @@ export function rotateKeyCommand(id: string, options: { tenant: string; json: bo
     print(
       options.json,
       { ...keyView(issued.record), key: issued.key, replaces: id },
-      `revoked ${id}\n${issuedText(issued)}`,
+      `revoked ${id}\n${issuedText(issued)}${SHOWN_ONCE}`,
     );
     return 0;
   });
