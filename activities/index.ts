@@ -1,5 +1,6 @@
 import type { Activities } from '../libs/contracts/activities';
 import type { ActivityDeps } from './activity-deps';
+import { createCleanupActivities } from './cleanup.activity';
 import { createCombinedStepActivities } from './combined-steps.activity';
 import { createJobRecordActivities } from './job-record.activity';
 import { createMediaActivities } from './media.activity';
@@ -18,6 +19,7 @@ export function createActivities(deps: ActivityDeps): Activities {
     ...createWorkerInfoActivities(deps),
     ...createJobRecordActivities(deps),
     ...createMediaActivities(deps),
+    ...createCleanupActivities(deps),
     ...createTranscribeActivities(deps),
     ...createTranslateActivities(deps),
     ...createStoreActivities(deps),

@@ -56,10 +56,5 @@ export function createMediaActivities({ storage, config }: Pick<ActivityDeps, 's
         stopHeartbeat();
       }
     },
-
-    /** Temporary files go on success, failure and cancellation alike; the source stays until retention. */
-    async removeWorkFiles({ jobId }: { jobId: string }): Promise<void> {
-      await storage.remove(jobKeys.work(jobId));
-    },
   };
 }

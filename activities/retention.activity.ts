@@ -16,6 +16,7 @@ type RetentionDeps = Pick<
   | 'transcriptStore'
   | 'storage'
   | 'idempotency'
+  | 'webhooks'
   | 'maintenance'
   | 'liveSessions'
   | 'jobsService'
@@ -28,7 +29,8 @@ type RetentionDeps = Pick<
  * harmless work.
  */
 export function createRetentionActivities(deps: RetentionDeps) {
-  const { config, jobs, chunks, transcriptStore, storage, idempotency, maintenance, liveSessions } = deps;
+  const { config, jobs, chunks, transcriptStore, storage, idempotency, webhooks, maintenance, liveSessions } = deps;
+  const { retention } = config;
 
   /**
    * Walks what `page` lists between the task's checkpoint and `cutoff`, oldest first, in batches, and removes
@@ -63,14 +65,19 @@ export function createRetentionActivities(deps: RetentionDeps) {
       async (after, to, limit) =>
         (await jobs.finishedBetween(after, to, limit)).map((job) => ({ id: job._id, at: job.finishedAt })),
       async (jobIds) => {
-        for (const jobId of jobIds) await remove(jobId);
+        for (const jobId of jobIds) {
+          await remove(jobId);
+          Context.current().heartbeat({ task, jobId });
+        }
       },
     );
+
+  const daysAgo = (days: number) => new Date(Date.now() - days * 24 * HOUR_MS);
 
   return {
     /** Source media of jobs that ended more than MEDIA_RETENTION_HOURS ago. */
     async removeExpiredMedia(): Promise<number> {
-      const cutoff = new Date(Date.now() - config.retention.mediaHours * HOUR_MS);
+      const cutoff = new Date(Date.now() - retention.mediaHours * HOUR_MS);
       return sweepJobs('media', cutoff, async (jobId) => {
         await storage.remove(jobKeys.source(jobId));
         await storage.remove(jobKeys.work(jobId));
@@ -79,23 +86,43 @@ export function createRetentionActivities(deps: RetentionDeps) {
 
     /** Transcripts of jobs that ended more than TRANSCRIPT_RETENTION_DAYS ago (0 keeps them). */
     async removeExpiredTranscripts(): Promise<number> {
-      if (config.retention.transcriptDays === 0) return 0;
-      const cutoff = new Date(Date.now() - config.retention.transcriptDays * 24 * HOUR_MS);
-      return sweepJobs('transcripts', cutoff, async (jobId) => {
-        await Promise.all([transcriptStore.removeForJob(jobId), chunks.removeForJob(jobId)]);
+      if (retention.transcriptDays === 0) return 0;
+      return sweepJobs('transcripts', daysAgo(retention.transcriptDays), async (jobId) => {
+        if ((await transcriptStore.removeForJob(jobId)) > 0) await jobs.markTranscriptsRemoved(jobId, 'retention');
+      });
+    },
+
+    /** Per-chunk results kept by CHUNK_RETENTION_HOURS (with 0, each job removes its own as it ends). */
+    async removeExpiredChunks(): Promise<number> {
+      if (retention.chunkHours === 0) return 0;
+      const cutoff = new Date(Date.now() - retention.chunkHours * HOUR_MS);
+      return sweepJobs('chunks', cutoff, async (jobId) => {
+        await chunks.removeForJob(jobId);
+      });
+    },
+
+    /** Webhook bodies and delivery records older than WEBHOOK_RETENTION_DAYS; returns how many. */
+    async removeExpiredWebhookDeliveries(): Promise<number> {
+      return webhooks.removeOlderThan(daysAgo(retention.webhookDays));
+    },
+
+    /** Jobs that ended more than JOB_RETENTION_DAYS ago, and everything left of them, as a DELETE would. */
+    async removeExpiredJobs(): Promise<number> {
+      if (retention.jobDays === 0) return 0;
+      return sweepJobs('jobs', daysAgo(retention.jobDays), async (jobId) => {
+        const job = await jobs.findById(jobId);
+        if (job) await deps.jobsService.purge(job);
       });
     },
 
     /**
-     * Final lines of live sessions older than TRANSCRIPT_RETENTION_DAYS, like job transcripts. Walked by start
+     * Final lines of live sessions older than LIVE_TRANSCRIPT_RETENTION_DAYS (0 keeps them). Walked by start
      * time: a session lasts at most LIVE_MAX_SESSION_MINUTES, so one started that much before the cutoff has
      * ended before it, even if its API instance died and never recorded the end.
      */
     async removeExpiredLiveTranscripts(): Promise<number> {
-      if (config.retention.transcriptDays === 0) return 0;
-      const cutoff = new Date(
-        Date.now() - config.retention.transcriptDays * 24 * HOUR_MS - config.live.maxSessionMinutes * 60_000,
-      );
+      if (retention.liveTranscriptDays === 0) return 0;
+      const cutoff = new Date(daysAgo(retention.liveTranscriptDays).getTime() - config.live.maxSessionMinutes * 60_000);
       return sweep(
         'live-transcripts',
         cutoff,

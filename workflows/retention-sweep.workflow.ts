@@ -8,6 +8,9 @@ const maintenance =
       Activities,
       | 'removeExpiredMedia'
       | 'removeExpiredTranscripts'
+      | 'removeExpiredChunks'
+      | 'removeExpiredWebhookDeliveries'
+      | 'removeExpiredJobs'
       | 'removeExpiredLiveTranscripts'
       | 'endAbandonedLiveSessions'
       | 'removeExpiredIdempotencyKeys'
@@ -18,6 +21,12 @@ const maintenance =
 export interface RetentionReport {
   mediaRemoved: number;
   transcriptsRemoved: number;
+  /** Jobs whose per-chunk results were removed (CHUNK_RETENTION_HOURS above 0). */
+  chunksRemoved: number;
+  /** Webhook bodies and delivery records. */
+  webhookDeliveriesRemoved: number;
+  /** Jobs deleted whole (JOB_RETENTION_DAYS). */
+  jobsRemoved: number;
   /** Live sessions whose final lines were removed. */
   liveTranscriptsRemoved: number;
   /** Live sessions of crashed API instances, now recorded as ended. */
@@ -31,6 +40,9 @@ export async function retentionSweep(): Promise<RetentionReport> {
   return {
     mediaRemoved: await maintenance.removeExpiredMedia(),
     transcriptsRemoved: await maintenance.removeExpiredTranscripts(),
+    chunksRemoved: await maintenance.removeExpiredChunks(),
+    webhookDeliveriesRemoved: await maintenance.removeExpiredWebhookDeliveries(),
+    jobsRemoved: await maintenance.removeExpiredJobs(),
     liveTranscriptsRemoved: await maintenance.removeExpiredLiveTranscripts(),
     abandonedLiveSessionsEnded: await maintenance.endAbandonedLiveSessions(),
     idempotencyKeysRemoved: await maintenance.removeExpiredIdempotencyKeys(),

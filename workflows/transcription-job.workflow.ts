@@ -15,7 +15,7 @@ const media = proxyActivities<Pick<Activities, 'downloadAndPrepare' | 'prepareCh
 const transcripts = proxyActivities<Pick<Activities, 'mergeAndStore' | 'storeJobResults'>>(TRANSCRIPT_WORK);
 /** Translation has one provider per job: it rides out an outage. */
 const translation = proxyActivities<Pick<Activities, 'translateTranscript'>>(PROVIDER_CALL_LAST_RESORT);
-const cleanup = proxyActivities<Pick<Activities, 'removeWorkFiles'>>(SHORT_IO);
+const cleanup = proxyActivities<Pick<Activities, 'removeIntermediates'>>(SHORT_IO);
 
 /**
  * One transcription job (workflow id = job id): download → chunk → transcribe chunks in parallel (with
@@ -95,6 +95,8 @@ export async function transcriptionJob(input: TranscriptionJobInput): Promise<Tr
         transcripts.storeJobResults({ jobId, languages: [merged.language, ...targets], chunkCount }),
       ));
 
+    // The usage is in hand, so the chunk results may go before the job is recorded as completed.
+    await cleanup.removeIntermediates({ jobId });
     const { usage, providersUsed, simulated } = stored;
     const providerAttribute =
       providersUsed.length > 0 ? [{ key: SEARCH_ATTRIBUTES.provider, value: providersUsed.join(',') }] : [];
@@ -114,7 +116,7 @@ export async function transcriptionJob(input: TranscriptionJobInput): Promise<Tr
     const jobError = cancelled ? undefined : toJobError(error);
     // Cleanup and the final record must happen even though this scope may be cancelled.
     await CancellationScope.nonCancellable(async () => {
-      await cleanup.removeWorkFiles({ jobId });
+      await cleanup.removeIntermediates({ jobId });
       await job.end(cancelled ? 'cancelled' : 'failed', jobError ? { error: jobError } : {});
       await notifyJobEnded(input, cancelled ? 'job.cancelled' : 'job.failed');
     });

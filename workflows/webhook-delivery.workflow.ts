@@ -1,10 +1,11 @@
 import { ApplicationFailure, log, proxyActivities, sleep } from '@temporalio/workflow';
-import type { Activities, DeliverWebhookInput } from '../libs/contracts/activities';
+import type { Activities, DeliverWebhookInput, WebhookDelivered } from '../libs/contracts/activities';
 import { webhookRetryDelayMs } from '../libs/contracts/webhook-retry';
-import { WEBHOOK_DELIVERY } from './activity-profiles';
+import { SHORT_IO, WEBHOOK_DELIVERY } from './activity-profiles';
 import { rootCause, toJobError } from './job-failure';
 
 const { deliverWebhook } = proxyActivities<Pick<Activities, 'deliverWebhook'>>(WEBHOOK_DELIVERY);
+const cleanup = proxyActivities<Pick<Activities, 'removeDeliveredContent'>>(SHORT_IO);
 
 export interface WebhookDeliveryResult {
   delivered: boolean;
@@ -20,9 +21,9 @@ export interface WebhookDeliveryResult {
  */
 export async function webhookDelivery(input: DeliverWebhookInput): Promise<WebhookDeliveryResult> {
   if (input.attemptsBefore) await sleep(webhookRetryDelayMs(input.attemptsBefore));
+  let delivered: WebhookDelivered;
   try {
-    const { attempt, statusCode } = await deliverWebhook(input);
-    return { delivered: true, attempts: attempt, statusCode };
+    delivered = await deliverWebhook(input);
   } catch (error) {
     const reason = deliveryEndedFor(error);
     if (reason !== undefined) {
@@ -32,6 +33,8 @@ export async function webhookDelivery(input: DeliverWebhookInput): Promise<Webho
     log.error('webhook delivery gave up', { eventId: input.eventId, reason: toJobError(error).message });
     throw error;
   }
+  await removeContentIfDelivered(input);
+  return { delivered: true, attempts: delivered.attempt, statusCode: delivered.statusCode };
 }
 
 /**
@@ -42,4 +45,9 @@ export function deliveryEndedFor(error: unknown): string | undefined {
   // An activity's failure arrives wrapped in an ActivityFailure; a local activity's may arrive bare.
   const failure = rootCause(error);
   return failure instanceof ApplicationFailure && failure.nonRetryable ? failure.message : undefined;
+}
+
+/** Called once the event is delivered: removes a `retention: none` job's media and transcripts. */
+export async function removeContentIfDelivered(event: DeliverWebhookInput): Promise<void> {
+  if (event.removeContentWhenDelivered) await cleanup.removeDeliveredContent({ jobId: event.jobId });
 }

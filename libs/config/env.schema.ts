@@ -94,10 +94,24 @@ export const envSchema = z
     WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().default(64),
     /** Requests per minute per API key (Redis-backed when REDIS_URL is set). */
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
-    /** Source media and chunks are deleted this long after a job ends. */
+    /** A job's source media is deleted this long after it ends. */
     MEDIA_RETENTION_HOURS: z.coerce.number().int().positive().default(72),
-    /** Transcripts are deleted this many days after a job ends; 0 keeps them. */
+    /** Transcripts (and translations) are deleted this many days after a job ends; 0 keeps them. */
     TRANSCRIPT_RETENTION_DAYS: z.coerce.number().int().min(0).default(0),
+    /**
+     * Per-chunk transcription records (every word again, chunk by chunk) are kept this long after a job ends;
+     * 0 removes them as the job ends, once the merged transcript and the usage are stored.
+     */
+    CHUNK_RETENTION_HOURS: z.coerce.number().int().min(0).default(0),
+    /**
+     * Webhook bodies and delivery records are deleted this many days after they were sent (deliveries retry for
+     * more than a day, hence the floor).
+     */
+    WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(2).default(30),
+    /** Job records, and everything left of them, are deleted this many days after a job ends; 0 keeps them. */
+    JOB_RETENTION_DAYS: z.coerce.number().int().min(0).default(0),
+    /** Live sessions' final lines are deleted this many days after the session; 0 keeps them. */
+    LIVE_TRANSCRIPT_RETENTION_DAYS: z.coerce.number().int().min(0).default(0),
     /** How often the retention schedule runs; 0: this worker creates no schedule. */
     RETENTION_SWEEP_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(60),
     /** A live-caption session ends after this long. */

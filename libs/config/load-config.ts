@@ -29,7 +29,15 @@ export interface AppConfig {
     /** How long one provider request may take. */
     timeoutMs: number;
   };
-  retention: { mediaHours: number; transcriptDays: number; sweepIntervalMinutes: number };
+  retention: {
+    mediaHours: number;
+    transcriptDays: number;
+    chunkHours: number;
+    webhookDays: number;
+    jobDays: number;
+    liveTranscriptDays: number;
+    sweepIntervalMinutes: number;
+  };
   worker: {
     metricsPort: number;
     metricsHost: string;
@@ -90,6 +98,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     retention: {
       mediaHours: env.MEDIA_RETENTION_HOURS,
       transcriptDays: env.TRANSCRIPT_RETENTION_DAYS,
+      chunkHours: env.CHUNK_RETENTION_HOURS,
+      webhookDays: env.WEBHOOK_RETENTION_DAYS,
+      jobDays: env.JOB_RETENTION_DAYS,
+      liveTranscriptDays: env.LIVE_TRANSCRIPT_RETENTION_DAYS,
       sweepIntervalMinutes: env.RETENTION_SWEEP_INTERVAL_MINUTES,
     },
     worker: {

@@ -162,6 +162,8 @@ export interface DeliverWebhookInput {
   url: string;
   /** Attempts made before this one's retry policy began (the job workflow's own first attempt). */
   attemptsBefore?: number;
+  /** The job's retention is `none`: once delivered, its media and transcripts are removed. */
+  removeContentWhenDelivered?: boolean;
 }
 
 export interface WebhookDelivered {
@@ -188,10 +190,14 @@ export interface Activities {
   mergeAndStore(input: MergeAndStoreInput): Promise<MergedAndStored>;
   translateTranscript(input: TranslateTranscriptInput): Promise<TranslatedTranscript>;
   storeJobResults(input: StoreJobResultsInput): Promise<StoredJobResults>;
-  removeWorkFiles(input: { jobId: string }): Promise<void>;
+  removeIntermediates(input: { jobId: string }): Promise<void>;
+  removeDeliveredContent(input: { jobId: string }): Promise<void>;
   deliverWebhook(input: DeliverWebhookInput): Promise<WebhookDelivered>;
   removeExpiredMedia(): Promise<number>;
   removeExpiredTranscripts(): Promise<number>;
+  removeExpiredChunks(): Promise<number>;
+  removeExpiredWebhookDeliveries(): Promise<number>;
+  removeExpiredJobs(): Promise<number>;
   removeExpiredLiveTranscripts(): Promise<number>;
   endAbandonedLiveSessions(): Promise<number>;
   removeExpiredIdempotencyKeys(): Promise<number>;

@@ -32,6 +32,13 @@ export type TranslationProviderName = (typeof TRANSLATION_PROVIDERS)[number];
 export const JOB_PRIORITIES = ['low', 'normal', 'high'] as const;
 export type JobPriority = (typeof JOB_PRIORITIES)[number];
 
+/**
+ * How long a job's media and transcripts are kept: `default` follows the retention settings; `none` removes
+ * them as soon as the job's final webhook is delivered (the receiver reads the transcript before it answers).
+ */
+export const JOB_RETENTIONS = ['default', 'none'] as const;
+export type JobRetention = (typeof JOB_RETENTIONS)[number];
+
 /** Temporal priority keys: 1 runs first, 5 last (server default 3). */
 export const PRIORITY_KEY: Record<JobPriority, number> = { high: 1, normal: 3, low: 5 };
 
@@ -102,6 +109,8 @@ export interface TranscriptionJobInput {
   translationProvider: TranslationProviderName;
   webhookUrl?: string;
   priority: JobPriority;
+  /** Absent: `default`. */
+  retention?: JobRetention;
 }
 
 /** How far a job's transcription is: what its record stores and its progress query adds status and stage to. */

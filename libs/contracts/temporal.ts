@@ -14,6 +14,18 @@ export const TASK_QUEUES = {
 export const TRANSCRIPTION_JOB_WORKFLOW = 'transcriptionJob';
 export type TranscriptionJobWorkflow = (input: TranscriptionJobInput) => Promise<TranscriptionJobResult>;
 
+const JOB_OUTCOMES = ['completed', 'failed', 'cancelled'] as const;
+export type JobOutcome = (typeof JOB_OUTCOMES)[number];
+
+/** The workflow that keeps retrying a job's webhook after the job's own first attempt failed. */
+export const webhookDeliveryWorkflowId = (jobId: string, outcome: JobOutcome) => `${jobId}-webhook-${outcome}`;
+
+/** Every workflow a job can have: its own (workflow id = job id) and its webhook deliveries. */
+export const jobWorkflowIds = (jobId: string) => [
+  jobId,
+  ...JOB_OUTCOMES.map((outcome) => webhookDeliveryWorkflowId(jobId, outcome)),
+];
+
 /** Custom search attributes that make jobs findable in the Temporal UI and `temporal workflow list`. */
 export const SEARCH_ATTRIBUTES = {
   tenant: defineSearchAttributeKey('VoxflowTenant', SearchAttributeType.KEYWORD),

@@ -21,3 +21,4 @@ export const IdempotencyKeySchema = new Schema<IdempotencyKeyDocument>(
   writtenOnce('idempotency_keys'),
 );
 IdempotencyKeySchema.index({ createdAt: 1 });
+IdempotencyKeySchema.index({ jobId: 1 });

@@ -44,6 +44,11 @@ export class IdempotencyKeysRepository {
     await this.model.deleteOne({ _id: `${tenantId}:${key}`, jobId });
   }
 
+  /** The keys that named the job; returns how many there were. */
+  async removeForJob(jobId: string): Promise<number> {
+    return (await this.model.deleteMany({ jobId })).deletedCount;
+  }
+
   async deleteOlderThan(cutoff: Date): Promise<number> {
     return (await this.model.deleteMany({ createdAt: { $lt: cutoff } })).deletedCount;
   }

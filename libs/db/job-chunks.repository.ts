@@ -43,7 +43,8 @@ export class JobChunksRepository {
     return found.filter((chunk) => chunk !== null);
   }
 
-  async removeForJob(jobId: string): Promise<void> {
-    await this.model.deleteMany({ jobId });
+  /** Returns how many chunk records there were. */
+  async removeForJob(jobId: string): Promise<number> {
+    return (await this.model.deleteMany({ jobId })).deletedCount;
   }
 }

@@ -2,6 +2,7 @@ import { Schema } from 'mongoose';
 import { requiredString } from './schema-parts';
 import {
   JOB_PRIORITIES,
+  JOB_RETENTIONS,
   JOB_STAGES,
   JOB_STATUSES,
   STT_PROVIDERS,
@@ -9,6 +10,7 @@ import {
   type ChunkProgress,
   type JobError,
   type JobPriority,
+  type JobRetention,
   type JobSourceRecord,
   type JobStage,
   type JobTimings,
@@ -49,13 +51,21 @@ export interface JobDocument {
   simulated?: boolean;
   startedAt?: Date;
   finishedAt?: Date;
-  /** Set by DELETE: media and transcripts are gone, the record stays as a tombstone. */
-  deletedAt?: Date;
+  retention: JobRetention;
+  /** When retention removed the transcripts, or their delivery did (retention `none`): they answer 410 since. */
+  transcriptsRemovedAt?: Date;
+  transcriptsRemovedBy?: 'retention' | 'delivery';
   createdAt: Date;
   updatedAt: Date;
 }
 
 export const JOB_MODEL = 'Job';
+export const DELETED_JOB_USAGE_MODEL = 'DeletedJobUsage';
+
+const UsageSchema = new Schema<ProviderUsage>(
+  { provider: String, audioSeconds: Number, requests: Number },
+  { _id: false },
+);
 
 export const JobSchema = new Schema<JobDocument>(
   {
@@ -89,14 +99,13 @@ export const JobSchema = new Schema<JobDocument>(
     priority: { type: String, enum: JOB_PRIORITIES, default: 'normal' },
     durationS: Number,
     timings: { type: Schema.Types.Mixed, default: {} },
-    usage: {
-      type: [new Schema({ provider: String, audioSeconds: Number, requests: Number }, { _id: false })],
-      default: [],
-    },
+    usage: { type: [UsageSchema], default: [] },
     simulated: Boolean,
     startedAt: Date,
     finishedAt: Date,
-    deletedAt: Date,
+    retention: { type: String, enum: JOB_RETENTIONS, default: 'default' },
+    transcriptsRemovedAt: Date,
+    transcriptsRemovedBy: { type: String, enum: ['retention', 'delivery'] },
   },
   { collection: 'jobs', timestamps: true, versionKey: false, minimize: false },
 );
@@ -106,3 +115,25 @@ JobSchema.index({ tenantId: 1, status: 1, createdAt: -1 });
 JobSchema.index({ status: 1 });
 // The retention sweep walks ended jobs by end time, the id breaking ties between pages.
 JobSchema.index({ finishedAt: 1, _id: 1 });
+
+/**
+ * What a deleted job used, kept for the tenant's usage reports without anything that names or describes the
+ * job: `_id` is a hash of the job id (so a retried delete writes it once), the rest is counts.
+ */
+export interface DeletedJobUsageDocument {
+  _id: string;
+  tenantId: string;
+  finishedAt: Date;
+  usage: ProviderUsage[];
+}
+
+export const DeletedJobUsageSchema = new Schema<DeletedJobUsageDocument>(
+  {
+    _id: requiredString,
+    tenantId: requiredString,
+    finishedAt: { type: Date, required: true },
+    usage: [UsageSchema],
+  },
+  { collection: 'deleted_job_usage', versionKey: false },
+);
+DeletedJobUsageSchema.index({ tenantId: 1, finishedAt: 1 });

@@ -1,7 +1,15 @@
+import { createHash } from 'node:crypto';
 import type { Connection, Model, QueryFilter } from 'mongoose';
 import type { JobRecordPatch } from '../contracts/activities';
 import type { JobStatus, ProviderUsage } from '../contracts/job';
-import { JOB_MODEL, JobSchema, type JobDocument } from './job.schema';
+import {
+  DELETED_JOB_USAGE_MODEL,
+  DeletedJobUsageSchema,
+  JOB_MODEL,
+  JobSchema,
+  type DeletedJobUsageDocument,
+  type JobDocument,
+} from './job.schema';
 import { modelOn } from './model-on';
 import { sweepWindowFilter, type SweepPosition } from './sweep-window';
 
@@ -20,13 +28,15 @@ export interface JobListOptions {
 /** Jobs. Every tenant-facing read takes the tenant id, so isolation is in the query, not in the caller. */
 export class JobsRepository {
   private readonly model: Model<JobDocument>;
+  private readonly deletedUsage: Model<DeletedJobUsageDocument>;
 
   constructor(connection: Connection) {
     this.model = modelOn(connection, JOB_MODEL, JobSchema);
+    this.deletedUsage = modelOn(connection, DELETED_JOB_USAGE_MODEL, DeletedJobUsageSchema);
   }
 
   async init(): Promise<void> {
-    await this.model.init();
+    await Promise.all([this.model.init(), this.deletedUsage.init()]);
   }
 
   async create(job: NewJob): Promise<JobDocument> {
@@ -44,7 +54,7 @@ export class JobsRepository {
 
   /** Newest first; `limit + 1` rows are read so the caller knows whether another page exists. */
   async listForTenant(tenantId: string, options: JobListOptions): Promise<{ jobs: JobDocument[]; hasMore: boolean }> {
-    const filter: QueryFilter<JobDocument> = { tenantId, deletedAt: { $exists: false } };
+    const filter: QueryFilter<JobDocument> = { tenantId };
     if (options.status) filter.status = options.status;
     if (options.after) filter._id = { $lt: options.after };
     const rows = await this.model
@@ -69,35 +79,23 @@ export class JobsRepository {
   }
 
   /**
-   * Audio seconds and provider requests of a tenant's jobs that finished in [from, to).
+   * Audio seconds and provider requests of a tenant's jobs that finished in [from, to), deleted ones included.
    * (Jobs are counted separately: FerretDB has no $addToSet accumulator.)
    */
   async usageForTenant(tenantId: string, from: Date, to: Date): Promise<{ jobs: number; usage: ProviderUsage[] }> {
     const match = { tenantId, finishedAt: { $gte: from, $lt: to }, 'usage.0': { $exists: true } };
-    const [rows, jobs] = await Promise.all([
-      this.model.aggregate<{ _id: string; audioSeconds: number; requests: number }>([
-        { $match: match },
-        { $unwind: '$usage' },
-        {
-          $group: {
-            _id: '$usage.provider',
-            audioSeconds: { $sum: '$usage.audioSeconds' },
-            requests: { $sum: '$usage.requests' },
-          },
-        },
-      ]),
-      this.model.countDocuments(match),
-    ]);
-    return {
-      jobs,
-      usage: rows
-        .map((row) => ({
-          provider: row._id,
-          audioSeconds: Math.round(row.audioSeconds * 1000) / 1000,
-          requests: row.requests,
-        }))
-        .sort((a, b) => a.provider.localeCompare(b.provider)),
-    };
+    const totals = new Map<string, ProviderUsage>();
+    let jobs = 0;
+    for (const { rows, count } of await Promise.all([usageIn(this.model, match), usageIn(this.deletedUsage, match)])) {
+      jobs += count;
+      for (const row of rows) {
+        const total = totals.get(row._id) ?? { provider: row._id, audioSeconds: 0, requests: 0 };
+        total.audioSeconds = Math.round((total.audioSeconds + row.audioSeconds) * 1000) / 1000;
+        total.requests += row.requests;
+        totals.set(row._id, total);
+      }
+    }
+    return { jobs, usage: [...totals.values()].sort((a, b) => a.provider.localeCompare(b.provider)) };
   }
 
   /** Ids of jobs that ended after `after` and before `to`, oldest first (retention walks this window page by page). */
@@ -131,8 +129,43 @@ export class JobsRepository {
     await this.model.deleteOne({ _id: jobId, status: 'queued' });
   }
 
-  /** The tombstone written by DELETE once the job has ended (its workflow no longer writes). */
-  async markDeleted(tenantId: string, jobId: string, at = new Date()): Promise<void> {
-    await this.model.updateOne({ _id: jobId, tenantId }, { $set: { deletedAt: at } });
+  /**
+   * Deletes an ended job's record; what it used stays in the tenant's usage, under a hash of its id. Returns
+   * false when there was no record (already deleted).
+   */
+  async removeEnded(job: JobDocument): Promise<boolean> {
+    if (job.finishedAt && job.usage.length > 0) {
+      const _id = createHash('sha256').update(job._id).digest('hex');
+      const usage = { tenantId: job.tenantId, finishedAt: job.finishedAt, usage: job.usage };
+      await this.deletedUsage.updateOne({ _id }, { $set: usage }, { upsert: true });
+    }
+    return (await this.model.deleteOne({ _id: job._id })).deletedCount > 0;
   }
+
+  /** Records that retention, or the delivery of a `retention: none` job's webhook, removed its transcripts. */
+  async markTranscriptsRemoved(jobId: string, by: 'retention' | 'delivery'): Promise<void> {
+    await this.model.updateOne(
+      { _id: jobId },
+      { $set: { transcriptsRemovedAt: new Date(), transcriptsRemovedBy: by } },
+    );
+  }
+}
+
+/** Usage per provider, and how many records had some, in one collection of records with a `usage` list. */
+async function usageIn<T extends { usage: ProviderUsage[] }>(model: Model<T>, match: QueryFilter<T>) {
+  const [rows, count] = await Promise.all([
+    model.aggregate<{ _id: string; audioSeconds: number; requests: number }>([
+      { $match: match },
+      { $unwind: '$usage' },
+      {
+        $group: {
+          _id: '$usage.provider',
+          audioSeconds: { $sum: '$usage.audioSeconds' },
+          requests: { $sum: '$usage.requests' },
+        },
+      },
+    ]),
+    model.countDocuments(match),
+  ]);
+  return { rows, count };
 }

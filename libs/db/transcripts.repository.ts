@@ -57,7 +57,9 @@ export class TranscriptsRepository {
     }
   }
 
-  async removeForJob(jobId: string): Promise<void> {
-    await Promise.all([this.transcripts.deleteMany({ jobId }), this.parts.deleteMany({ jobId })]);
+  /** The job's transcripts and translation parts; returns how many transcripts (languages) there were. */
+  async removeForJob(jobId: string): Promise<number> {
+    const [transcripts] = await Promise.all([this.transcripts.deleteMany({ jobId }), this.parts.deleteMany({ jobId })]);
+    return transcripts.deletedCount;
   }
 }

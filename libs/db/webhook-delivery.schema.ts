@@ -45,6 +45,7 @@ export const WebhookEventSchema = new Schema<WebhookEventDocument>(
   writtenOnce('webhook_events'),
 );
 WebhookEventSchema.index({ jobId: 1 });
+WebhookEventSchema.index({ createdAt: 1 });
 
 export const WebhookAttemptSchema = new Schema<WebhookAttemptDocument>(
   {
@@ -63,3 +64,4 @@ export const WebhookAttemptSchema = new Schema<WebhookAttemptDocument>(
   { collection: 'webhook_attempts', versionKey: false },
 );
 WebhookAttemptSchema.index({ jobId: 1, at: 1 });
+WebhookAttemptSchema.index({ at: 1 });

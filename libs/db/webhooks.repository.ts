@@ -42,12 +42,35 @@ export class WebhooksRepository {
     }
   }
 
+  /**
+   * Records an attempt of a stored event. An attempt that ends after its job was deleted (its event with it)
+   * leaves no record behind.
+   */
   async recordAttempt(attempt: Omit<WebhookAttemptDocument, '_id'>): Promise<void> {
+    if (!(await this.events.exists({ _id: attempt.eventId }))) return;
     try {
       await this.attempts.create({ ...attempt, _id: `${attempt.eventId}:${attempt.attempt}` });
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
     }
+  }
+
+  /** The job's webhook bodies and delivery records; returns how many of each were removed. */
+  async removeForJob(jobId: string): Promise<{ events: number; attempts: number }> {
+    const [events, attempts] = await Promise.all([
+      this.events.deleteMany({ jobId }),
+      this.attempts.deleteMany({ jobId }),
+    ]);
+    return { events: events.deletedCount, attempts: attempts.deletedCount };
+  }
+
+  /** Bodies of events created, and records of attempts made, before `cutoff`; returns how many were removed. */
+  async removeOlderThan(cutoff: Date): Promise<number> {
+    const [events, attempts] = await Promise.all([
+      this.events.deleteMany({ createdAt: { $lt: cutoff } }),
+      this.attempts.deleteMany({ at: { $lt: cutoff } }),
+    ]);
+    return events.deletedCount + attempts.deletedCount;
   }
 
   async attemptsForJob(jobId: string): Promise<WebhookAttemptDocument[]> {

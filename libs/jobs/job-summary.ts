@@ -17,6 +17,9 @@ export interface JobSummary {
   translate_to: string[];
   translation_provider: string;
   priority: string;
+  retention: JobDocument['retention'];
+  /** Set once retention, or a `retention: none` job's delivered webhook, removed the transcripts. */
+  transcripts_removed_at: string | null;
   duration_s: number | null;
   timings: Record<string, number>;
   usage: { provider: string; audio_seconds: number; requests: number }[];
@@ -56,6 +59,8 @@ export function jobSummary(job: JobDocument, links: JobLinks): JobSummary {
     translate_to: job.translateTo,
     translation_provider: job.translationProvider,
     priority: job.priority,
+    retention: job.retention ?? 'default',
+    transcripts_removed_at: iso(job.transcriptsRemovedAt),
     duration_s: job.durationS ?? null,
     timings: job.timings,
     usage: job.usage.map((u) => ({ provider: u.provider, audio_seconds: u.audioSeconds, requests: u.requests })),

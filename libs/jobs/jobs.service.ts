@@ -1,8 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { status } from '@grpc/grpc-js';
 import { Injectable, Logger } from '@nestjs/common';
-import { Client, WorkflowNotFoundError } from '@temporalio/client';
+import { Client, isGrpcServiceError, WorkflowNotFoundError } from '@temporalio/client';
 import { InjectConfig, type AppConfig } from '../config';
 import { TERMINAL_STATUSES, type TranscriptionJobInput } from '../contracts/job';
+import { jobWorkflowIds } from '../contracts/temporal';
 import type { JobDocument } from '../db/job.schema';
 import { JobChunksRepository } from '../db/job-chunks.repository';
 import { JobsRepository, type JobListOptions } from '../db/jobs.repository';
@@ -26,6 +28,17 @@ const CLAIM_WAIT_MS = 10_000;
 const DELETE_WAIT_MS = 15_000;
 /** A job still `queued` this long after creation has no workflow (its request died between insert and start). */
 const STRANDED_AFTER_MS = 2 * 60_000;
+
+/** What deleting a job removed: how many of each, and whether it had files in storage. */
+export interface RemovedJobData {
+  files: boolean;
+  transcripts: number;
+  chunks: number;
+  webhookEvents: number;
+  webhookAttempts: number;
+  idempotencyKeys: number;
+  workflowHistories: number;
+}
 
 /** A job to create: the workflow's input and what only the record keeps. */
 export interface JobSubmission {
@@ -190,7 +203,13 @@ export class JobsService {
   /** A completed job's transcript in `language` (default: the language it was spoken in). */
   async transcript(tenantId: string, jobId: string, language?: string): Promise<TranscriptDocument> {
     const job = await this.find(tenantId, jobId);
-    if (job.deletedAt) throw new DomainError('gone', 'The job was deleted, and its transcripts with it.');
+    if (job.transcriptsRemovedAt) {
+      const why =
+        job.transcriptsRemovedBy === 'delivery'
+          ? 'once its webhook was delivered (retention "none")'
+          : 'by the transcript retention period';
+      throw new DomainError('gone', `The job's transcripts were removed ${why}.`);
+    }
     if (job.status !== 'completed') {
       throw new DomainError(
         'conflict',
@@ -218,8 +237,11 @@ export class JobsService {
     return this.find(tenantId, jobId);
   }
 
-  /** Removes media and transcripts, keeps a tombstone. A running job is cancelled first. */
-  async delete(tenantId: string, jobId: string): Promise<void> {
+  /**
+   * Deletes the job and everything kept of it (see `purge`); a running job is cancelled first. Afterwards its id
+   * answers 404 everywhere.
+   */
+  async delete(tenantId: string, jobId: string): Promise<RemovedJobData> {
     let job = await this.find(tenantId, jobId);
     if (!TERMINAL_STATUSES.includes(job.status)) {
       await this.requestCancel(jobId);
@@ -231,13 +253,49 @@ export class JobsService {
         throw new DomainError('conflict', 'The job is still stopping; retry the delete shortly.', 'job_stopping');
       }
     }
-    // The workflow has ended, so nothing else writes to the job any more.
-    await Promise.all([
+    return this.purge(job);
+  }
+
+  /**
+   * Removes an ended job: its workflows' histories first (a webhook delivery still retrying stops, and the
+   * workflow's memo and search attributes go with its history), then its media and work files, transcripts and
+   * translations, chunk results, webhook bodies and deliveries and Idempotency-Keys, and its record last, so a
+   * purge that fails halfway is finished by a retry. What it used stays in the tenant's usage, anonymously.
+   */
+  async purge(job: JobDocument): Promise<RemovedJobData> {
+    const jobId = job._id;
+    const workflows = await Promise.all(jobWorkflowIds(jobId).map((id) => this.deleteWorkflow(id)));
+    const [files, transcripts, chunks, webhooks, idempotencyKeys] = await Promise.all([
       this.storage.remove(jobKeys.root(jobId)),
-      this.transcripts.removeForJob(jobId),
+      this.transcriptStore.removeForJob(jobId),
       this.chunks.removeForJob(jobId),
+      this.webhooks.removeForJob(jobId),
+      this.idempotency.removeForJob(jobId),
     ]);
-    if (!job.deletedAt) await this.jobs.markDeleted(tenantId, jobId);
+    await this.jobs.removeEnded(job);
+    return {
+      files,
+      transcripts,
+      chunks,
+      webhookEvents: webhooks.events,
+      webhookAttempts: webhooks.attempts,
+      idempotencyKeys,
+      workflowHistories: workflows.filter(Boolean).length,
+    };
+  }
+
+  /** Deletes a workflow execution (terminating it if it runs); false when there is none. */
+  private async deleteWorkflow(workflowId: string): Promise<boolean> {
+    try {
+      await this.client.workflowService.deleteWorkflowExecution({
+        namespace: this.client.options.namespace,
+        workflowExecution: { workflowId },
+      });
+      return true;
+    } catch (error) {
+      if (isGrpcServiceError(error) && error.code === status.NOT_FOUND) return false;
+      throw error;
+    }
   }
 
   private async requestCancel(jobId: string): Promise<void> {

@@ -25,6 +25,7 @@ export function newJobRecord(
     webhookUrl: input.webhookUrl,
     metadata: extras.metadata,
     priority: input.priority,
+    retention: input.retention ?? 'default',
     timings: {},
     usage: [],
   };

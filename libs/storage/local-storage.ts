@@ -125,9 +125,11 @@ export class LocalStorage {
     }
   }
 
-  /** Removes a key, or a whole prefix ("jobs/job_x/work"). Missing is fine. */
-  async remove(keyOrPrefix: string): Promise<void> {
+  /** Removes a key, or a whole prefix ("jobs/job_x/work"); returns whether it existed. Missing is fine. */
+  async remove(keyOrPrefix: string): Promise<boolean> {
+    const existed = (await this.size(keyOrPrefix)) !== undefined;
     await rm(this.path(keyOrPrefix), { recursive: true, force: true });
+    return existed;
   }
 }
 

@@ -29,9 +29,13 @@ export class TranscriptStore {
     await this.repository.save({ ...transcript, segments: [], words: [], text: transcript.text, storageKey });
   }
 
-  /** Every transcript of the job, in the database and in storage. */
-  async removeForJob(jobId: string): Promise<void> {
-    await Promise.all([this.repository.removeForJob(jobId), this.storage.remove(jobKeys.transcripts(jobId))]);
+  /** Every transcript of the job, in the database and in storage; returns how many languages there were. */
+  async removeForJob(jobId: string): Promise<number> {
+    const [removed] = await Promise.all([
+      this.repository.removeForJob(jobId),
+      this.storage.remove(jobKeys.transcripts(jobId)),
+    ]);
+    return removed;
   }
 
   /** The transcript with its segments and words, wherever they are kept. */

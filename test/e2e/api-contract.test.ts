@@ -150,6 +150,12 @@ describe('API contract: authentication and input validation', () => {
         /does not resolve/,
       ],
       [
+        'retention "none" without a webhook_url',
+        { method: 'POST', json: { audio_url: 'https://example.com/a.mp3', retention: 'none' } },
+        400,
+        /retention "none" needs a webhook_url/,
+      ],
+      [
         'a text body',
         { method: 'POST', body: 'hello', headers: { 'content-type': 'text/plain' } },
         415,

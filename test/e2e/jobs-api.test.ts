@@ -17,7 +17,6 @@ interface JobBody {
   timings: Record<string, number>;
   usage: { provider: string; audio_seconds: number }[];
   webhook?: { deliveries: { event: string; status_code: number; delivered: boolean }[] };
-  deleted_at?: string;
 }
 
 describe('jobs API over HTTP', () => {
@@ -223,18 +222,6 @@ describe('jobs API over HTTP', () => {
 
     await waitForStatus(taken.body.id, ['completed']);
     await waitForStatus(input.jobId, ['completed']);
-  });
-
-  it('deletes media and transcripts but keeps a tombstone', async () => {
-    const deleted = await api.call(`/v1/jobs/${completedId}`, { key, method: 'DELETE' });
-    expect(deleted.status).toBe(200);
-    expect(await deleted.json()).toEqual({ id: completedId, deleted: true });
-    const { body } = await getJob(completedId);
-    expect(body.deleted_at).toEqual(expect.any(String));
-    expect((await api.call(`/v1/jobs/${completedId}/transcript`, { key })).status).toBe(410);
-    expect(await api.storage.size(`jobs/${completedId}/source`)).toBeUndefined();
-    const list = (await (await api.call('/v1/jobs?limit=100', { key })).json()) as { data: { id: string }[] };
-    expect(list.data.map((j) => j.id)).not.toContain(completedId);
   });
 
   it('shows and rotates the webhook secret, keeping the old one during the grace period', async () => {

@@ -14,7 +14,8 @@ describe('faults: the provider misbehaves during a batch', () => {
 
   beforeAll(async () => {
     // A 2 s request timeout, so "slower than the timeout" costs seconds here, not the default 10 minutes.
-    harness = await startPipelineHarness({ PROVIDER_TIMEOUT_SECONDS: '2' });
+    // Chunk results stay after their job, so that a chunk transcribed twice can be told by its stored time.
+    harness = await startPipelineHarness({ PROVIDER_TIMEOUT_SECONDS: '2', CHUNK_RETENTION_HOURS: '1' });
     files = await serveRecordings(4 * JOBS_PER_FAULT, 20);
   });
 

@@ -37,6 +37,8 @@ describe('faults: MongoDB and Temporal restarted mid-batch', () => {
     harness = await startPipelineHarness({
       TEMPORAL_ADDRESS: `127.0.0.1:${temporal}`,
       MONGODB_URI: `mongodb://127.0.0.1:${mongodb}/vf_restarts_${uniqueSuffix()}`,
+      // Chunk results stay after their job, so that a chunk transcribed twice can be told by its stored time.
+      CHUNK_RETENTION_HOURS: '1',
     });
     files = await serveRecordings(2 * JOBS, 20);
   });

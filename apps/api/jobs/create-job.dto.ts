@@ -13,9 +13,11 @@ import {
 } from 'class-validator';
 import {
   JOB_PRIORITIES,
+  JOB_RETENTIONS,
   STT_PROVIDERS,
   TRANSLATION_PROVIDERS,
   type JobPriority,
+  type JobRetention,
   type SttProviderName,
   type TranslationProviderName,
 } from '../../../libs/contracts/job';
@@ -121,6 +123,17 @@ export class CreateJobDto {
   @IsOptional()
   @IsIn(JOB_PRIORITIES)
   priority?: JobPriority;
+
+  @ApiPropertyOptional({
+    enum: JOB_RETENTIONS,
+    default: 'default',
+    description:
+      '`none`: media and transcripts are removed as soon as the final webhook is delivered (needs webhook_url; ' +
+      'the receiver reads the transcript before it answers 2xx).',
+  })
+  @IsOptional()
+  @IsIn(JOB_RETENTIONS)
+  retention?: JobRetention;
 }
 
 export class JobAcceptedDto {

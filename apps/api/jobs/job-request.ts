@@ -62,6 +62,12 @@ export async function toJobInput(
   dto: CreateJobDto,
   context: { jobId: string; tenantId: string; source: JobSource; config: AppConfig; policy: OutboundPolicy },
 ): Promise<TranscriptionJobInput> {
+  if (dto.retention === 'none' && !dto.webhook_url) {
+    throw new ApiError(
+      HttpStatus.BAD_REQUEST,
+      'retention "none" needs a webhook_url: the transcript is removed once its webhook is delivered.',
+    );
+  }
   const configured = new ProviderRegistry(context.config.providers).configured();
   const provider = dto.provider ?? 'openai';
   const translationProvider = dto.translation_provider ?? 'openai';
@@ -84,6 +90,7 @@ export async function toJobInput(
     translationProvider,
     webhookUrl: dto.webhook_url,
     priority: dto.priority ?? 'normal',
+    ...(dto.retention === 'none' ? { retention: 'none' as const } : {}),
   };
 }
 

@@ -18,10 +18,9 @@ export type JobView = JobSummary & {
       at: string;
     }[];
   };
-  deleted_at?: string;
 };
 
-/** The job as clients see it: the shared summary, plus its webhook deliveries and tombstone. */
+/** The job as clients see it: the shared summary, plus its webhook deliveries. */
 @Injectable()
 export class JobPresenter {
   constructor(@InjectConfig() private readonly config: AppConfig) {}
@@ -49,7 +48,6 @@ export class JobPresenter {
             },
           }
         : {}),
-      ...(job.deletedAt ? { deleted_at: job.deletedAt.toISOString() } : {}),
     };
   }
 

@@ -81,10 +81,27 @@ export class JobsController {
 
   @Delete(':id')
   @RequireScope('jobs:write')
-  @ApiOperation({ summary: 'Delete media and transcripts; the job stays as a tombstone.' })
+  @ApiOperation({
+    summary:
+      'Delete the job and all its data (media, transcripts, translations, chunk results, webhook bodies and ' +
+      'deliveries, Idempotency-Keys, workflow histories); a running job is cancelled first. Answers what was ' +
+      'removed; the id answers 404 afterwards.',
+  })
   async remove(@CurrentTenant() tenant: AuthenticatedTenant, @Param('id') id: string) {
-    await this.jobs.delete(tenant.id, id);
-    return { id, deleted: true };
+    const removed = await this.jobs.delete(tenant.id, id);
+    return {
+      id,
+      deleted: true,
+      removed: {
+        files: removed.files,
+        transcripts: removed.transcripts,
+        chunks: removed.chunks,
+        webhook_events: removed.webhookEvents,
+        webhook_deliveries: removed.webhookAttempts,
+        idempotency_keys: removed.idempotencyKeys,
+        workflow_histories: removed.workflowHistories,
+      },
+    };
   }
 
   private async view(found: Promise<JobDocument>): Promise<JobView> {

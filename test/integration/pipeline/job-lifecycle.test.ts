@@ -73,6 +73,34 @@ describe('transcriptionJob lifecycle', () => {
     }
   });
 
+  it('keeps a retention "none" job\'s transcript until its webhook is delivered, then removes it and its media', async () => {
+    const receiver = await startWebhookReceiver([500, 200]);
+    try {
+      const { tenantId } = await harness.createTenant();
+      const jobId = await harness.submit({
+        tenantId,
+        source: { kind: 'url', url: files.url('/talk.mp3') },
+        webhookUrl: receiver.url,
+        retention: 'none',
+      });
+      expect((await harness.waitForJob(jobId)).status).toBe('completed');
+      // The receiver refused the first attempt: the transcript waits for the retry.
+      await receiver.waitFor(1);
+      expect(await harness.transcripts.load(jobId, 'en')).toBeDefined();
+
+      await receiver.waitFor(2, 30_000);
+      const job = await waitUntil('the transcripts removed after delivery', async () => {
+        const record = await harness.jobs.findById(jobId);
+        return record?.transcriptsRemovedAt && record;
+      });
+      expect(job).toMatchObject({ status: 'completed', retention: 'none', transcriptsRemovedBy: 'delivery' });
+      expect(await harness.transcripts.load(jobId, 'en')).toBeUndefined();
+      expect(existsSync(harness.storage.path(jobKeys.root(jobId)))).toBe(false);
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it('stops delivering when the receiver answers 410 Gone, and the job stays completed', async () => {
     const receiver = await startWebhookReceiver([410]);
     try {

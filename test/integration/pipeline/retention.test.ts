@@ -18,7 +18,14 @@ describe('retention schedule', () => {
   let liveSessions: LiveSessionsRepository;
 
   beforeAll(async () => {
-    harness = await startPipelineHarness({ MEDIA_RETENTION_HOURS: '2', TRANSCRIPT_RETENTION_DAYS: '1' });
+    harness = await startPipelineHarness({
+      MEDIA_RETENTION_HOURS: '2',
+      TRANSCRIPT_RETENTION_DAYS: '1',
+      CHUNK_RETENTION_HOURS: '1',
+      WEBHOOK_RETENTION_DAYS: '2',
+      JOB_RETENTION_DAYS: '3',
+      LIVE_TRANSCRIPT_RETENTION_DAYS: '1',
+    });
     liveSessions = new LiveSessionsRepository(harness.mongo);
   });
 
@@ -39,12 +46,51 @@ describe('retention schedule', () => {
       priority: 'normal',
     });
 
-  /** A finished job `ageMs` old, with a source file and a transcript. */
+  /** A finished job `ageMs` old, with a source file, a transcript, a chunk result and a delivered webhook. */
   async function finishedJob(tenantId: string, ageMs: number): Promise<string> {
     const jobId = newId('job');
+    const finishedAt = new Date(Date.now() - ageMs);
     await harness.jobs.create(uploadJob(jobId, tenantId));
-    await harness.jobs.update(jobId, { status: 'completed', stage: 'done', finishedAt: new Date(Date.now() - ageMs) });
+    await harness.jobs.update(jobId, {
+      status: 'completed',
+      stage: 'done',
+      finishedAt,
+      usage: [{ provider: 'openai', audioSeconds: 7, requests: 1 }],
+    });
     await harness.storage.write(jobKeys.source(jobId), Readable.from([Buffer.from('media')]), { maxBytes: 100 });
+    await harness.chunks.save({
+      jobId,
+      index: 0,
+      offsetS: 0,
+      durationS: 7,
+      provider: 'openai',
+      model: 'whisper-1',
+      text: 'x',
+      segments: [],
+      words: [],
+      simulated: true,
+    });
+    const eventId = `evt_${jobId}_completed`;
+    await harness.mongo.collection('webhook_events').insertOne({
+      _id: eventId as never,
+      tenantId,
+      jobId,
+      type: 'job.completed',
+      url: 'https://example.com/hook',
+      body: '{}',
+      createdAt: finishedAt,
+    });
+    await harness.webhooks.recordAttempt({
+      eventId,
+      tenantId,
+      jobId,
+      type: 'job.completed',
+      attempt: 1,
+      statusCode: 200,
+      latencyMs: 5,
+      delivered: true,
+      at: finishedAt,
+    });
     await harness.transcripts.save({
       jobId,
       tenantId,
@@ -86,7 +132,7 @@ describe('retention schedule', () => {
     return sessionId;
   }
 
-  it('removes expired media, transcripts and idempotency keys, and starts stranded jobs', async () => {
+  it('removes expired media, transcripts, chunk results, deliveries, jobs and idempotency keys, and starts stranded jobs', async () => {
     const { tenantId } = await harness.createTenant();
     const liveFresh = await liveSession(tenantId, 10 * 60_000, 'ended');
     // Started before the cutoff by more than LIVE_MAX_SESSION_MINUTES (2 h): over, even though never marked so.
@@ -111,6 +157,8 @@ describe('retention schedule', () => {
     const fresh = await finishedJob(tenantId, 10 * 60_000);
     const mediaExpired = await finishedJob(tenantId, 3 * HOUR);
     const allExpired = await finishedJob(tenantId, 30 * HOUR);
+    // Past JOB_RETENTION_DAYS (3): deleted whole, as a DELETE would.
+    const recordExpired = await finishedJob(tenantId, 4 * 24 * HOUR);
     // A long translation: its words are kept in storage, which retention must clear as well.
     await harness.transcripts.save({
       jobId: allExpired,
@@ -154,8 +202,12 @@ describe('retention schedule', () => {
     await recordHistoryIfAsked(harness.client, sweepId, 'retention-sweep');
 
     expect(report).toEqual({
-      mediaRemoved: 2,
-      transcriptsRemoved: 1,
+      mediaRemoved: 3,
+      transcriptsRemoved: 2,
+      chunksRemoved: 3,
+      // The event and the attempt sent before WEBHOOK_RETENTION_DAYS (2).
+      webhookDeliveriesRemoved: 2,
+      jobsRemoved: 1,
       liveTranscriptsRemoved: 1,
       abandonedLiveSessionsEnded: 3,
       idempotencyKeysRemoved: 1,
@@ -164,6 +216,17 @@ describe('retention schedule', () => {
     expect(await harness.storage.size(jobKeys.source(fresh))).toBeGreaterThan(0);
     expect(await harness.storage.size(jobKeys.source(mediaExpired))).toBeUndefined();
     expect(await harness.transcripts.load(mediaExpired, 'en')).toBeDefined();
+    expect(await harness.chunks.listForJob(fresh)).toHaveLength(1);
+    expect(await harness.chunks.listForJob(mediaExpired)).toEqual([]);
+    expect(await harness.webhooks.attemptsForJob(allExpired)).toHaveLength(1);
+    expect(await harness.webhooks.attemptsForJob(recordExpired)).toEqual([]);
+    expect(await harness.jobs.findById(recordExpired)).toBeUndefined();
+    // What a deleted job used still counts in its tenant's usage (the stranded job, finishing now, is not asked).
+    expect(await harness.jobs.usageForTenant(tenantId, new Date(0), new Date(Date.now() - 5 * 60_000))).toEqual({
+      jobs: 4,
+      usage: [{ provider: 'openai', audioSeconds: 28, requests: 4 }],
+    });
+    expect(await harness.jobs.findById(allExpired)).toMatchObject({ transcriptsRemovedBy: 'retention' });
     expect(await harness.transcripts.load(allExpired, 'en')).toBeUndefined();
     expect(await harness.transcripts.load(allExpired, 'es')).toBeUndefined();
     expect(await harness.storage.size(jobKeys.transcript(allExpired, 'es'))).toBeUndefined();
@@ -210,6 +273,9 @@ describe('retention schedule', () => {
     expect(again).toEqual({
       mediaRemoved: 0,
       transcriptsRemoved: 0,
+      chunksRemoved: 0,
+      webhookDeliveriesRemoved: 0,
+      jobsRemoved: 0,
       liveTranscriptsRemoved: 0,
       abandonedLiveSessionsEnded: 0,
       idempotencyKeysRemoved: 0,
