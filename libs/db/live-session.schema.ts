@@ -5,11 +5,15 @@ import { requiredString, requiredNumber } from './schema-parts';
  * A live-caption session. Written by the API instance that holds the speaker's connection; afterwards only by
  * the retention sweep (ending sessions of crashed instances, removing lines) and a client's delete.
  */
+/** How a live connection authenticated (a viewer token only ever watches). */
+export const LIVE_AUTH_TYPES = ['api_key', 'jwt', 'viewer_token'] as const;
+export type LiveAuthType = (typeof LIVE_AUTH_TYPES)[number];
+
 export interface LiveSessionDocument {
   _id: string;
   tenantId: string;
   userId: string;
-  authType: 'api_key' | 'jwt';
+  authType: LiveAuthType;
   language: string;
   /** The API instance holding the speaker's connection (see LiveHostDocument). */
   hostId?: string;
@@ -57,7 +61,7 @@ export const LiveSessionSchema = new Schema<LiveSessionDocument>(
     _id: requiredString,
     tenantId: requiredString,
     userId: requiredString,
-    authType: { type: String, enum: ['api_key', 'jwt'], required: true },
+    authType: { type: String, enum: LIVE_AUTH_TYPES, required: true },
     language: requiredString,
     hostId: String,
     status: { type: String, enum: ['live', 'ended'], required: true },

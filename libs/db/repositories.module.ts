@@ -9,6 +9,7 @@ import { LiveSessionsRepository } from './live-sessions.repository';
 import { MaintenanceRepository } from './maintenance.repository';
 import { TenantsRepository } from './tenants.repository';
 import { TranscriptsRepository } from './transcripts.repository';
+import { ViewerTokensRepository } from './viewer-tokens.repository';
 import { WebhookSecretsRepository } from './webhook-secrets.repository';
 import { WebhooksRepository } from './webhooks.repository';
 
@@ -21,6 +22,7 @@ const REPOSITORIES = [
   MaintenanceRepository,
   TenantsRepository,
   TranscriptsRepository,
+  ViewerTokensRepository,
   WebhookSecretsRepository,
   WebhooksRepository,
 ];

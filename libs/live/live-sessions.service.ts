@@ -7,6 +7,8 @@ import type {
   NewCaptionLine,
 } from '../db/live-session.schema';
 import { LiveSessionsRepository } from '../db/live-sessions.repository';
+import { ViewerTokensRepository } from '../db/viewer-tokens.repository';
+import { generateViewerToken, hashApiKey } from '../auth/api-key';
 import { DomainError } from '../errors/domain-error';
 import type { ExportableTranscript } from '../transcripts/export-formats';
 
@@ -14,6 +16,16 @@ import type { ExportableTranscript } from '../transcripts/export-formats';
 export const LIVE_HOST_HEARTBEAT_MS = 20_000;
 /** A host this long without a heartbeat is gone (crashed or cut off), and so are its sessions. */
 export const LIVE_HOST_LOST_AFTER_MS = 90_000;
+/** How long a viewer token watches by default, and at most. */
+export const VIEWER_TOKEN_TTL_S = { default: 4 * 3600, max: 24 * 3600 } as const;
+
+/** What a viewer token may watch, and until when. */
+export interface ViewerGrant {
+  tenantId: string;
+  sessionId: string;
+  expiresAt: Date;
+}
+
 /** Sessions ended per write when retention ends those of crashed instances. */
 const END_BATCH = 500;
 
@@ -49,6 +61,7 @@ const hostIdsOf = (sessions: Pick<LiveSessionDocument, 'hostId'>[]) =>
 export class LiveSessionsService {
   constructor(
     private readonly sessions: LiveSessionsRepository,
+    private readonly viewerTokens: ViewerTokensRepository,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
@@ -91,6 +104,28 @@ export class LiveSessionsService {
     const session = await this.find(tenantId, sessionId);
     if (!session) throw new DomainError('not_found', `No live session ${sessionId}.`);
     return session;
+  }
+
+  /**
+   * A token that may watch this one session of the tenant, and nothing else, for `ttlSeconds`: what a viewer
+   * link carries instead of an API key. Shown once; only its hash is kept.
+   */
+  async issueViewerToken(
+    tenantId: string,
+    sessionId: string,
+    ttlSeconds: number = VIEWER_TOKEN_TTL_S.default,
+  ): Promise<{ token: string; expiresAt: Date }> {
+    await this.get(tenantId, sessionId);
+    const token = generateViewerToken();
+    const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
+    await this.viewerTokens.add({ _id: hashApiKey(token), tenantId, sessionId, expiresAt });
+    return { token, expiresAt };
+  }
+
+  /** What a viewer token may watch, while it has not expired. */
+  async viewerGrant(token: string): Promise<ViewerGrant | undefined> {
+    const stored = await this.viewerTokens.findValid(hashApiKey(token));
+    return stored && { tenantId: stored.tenantId, sessionId: stored.sessionId, expiresAt: stored.expiresAt };
   }
 
   /** The tenant's sessions, newest first, after the session id `after`. */

@@ -45,15 +45,22 @@ describe('the /live page in a real browser', () => {
     const speakerPage = await browser.newPage();
     const pageErrors: string[] = [];
     speakerPage.on('pageerror', (error) => pageErrors.push(error.message));
-    await speakerPage.goto(`${api.baseUrl}/live/?role=speaker&lang=en&autostart=1&token=${encodeURIComponent(key)}`);
+    // The key goes into the form, never into the URL.
+    await speakerPage.goto(`${api.baseUrl}/live/?role=speaker&lang=en`);
+    await speakerPage.fill('#token', key);
+    await speakerPage.click('#start');
     await speakerPage.waitForSelector('body[data-session]', { timeout: 20_000 });
     const sessionId = await speakerPage.getAttribute('body', 'data-session');
     expect(sessionId).toMatch(/^live_/);
+    expect(speakerPage.url()).not.toContain(key);
 
+    // The speaker's page shares a link carrying a viewer token for this one session, not the key.
+    await speakerPage.waitForSelector('#share-link[href*="vvt_"]', { timeout: 10_000 });
+    const viewerLink = (await speakerPage.getAttribute('#share-link', 'href'))!;
+    expect(viewerLink).not.toContain(key);
+    expect(new URL(viewerLink).hash).toMatch(new RegExp(`session=${sessionId}&token=vvt_`));
     const viewerPage = await browser.newPage();
-    await viewerPage.goto(
-      `${api.baseUrl}/live/?role=viewer&autostart=1&session=${sessionId}&token=${encodeURIComponent(key)}`,
-    );
+    await viewerPage.goto(viewerLink);
     await viewerPage.waitForFunction(() => document.querySelectorAll('#finals p').length >= 2, undefined, {
       timeout: 60_000,
     });

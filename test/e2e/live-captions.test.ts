@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { newId } from '../../libs/db/ids';
 import { startApiHarness, type ApiHarness } from '../support/api-harness';
@@ -46,6 +47,48 @@ describe('live captions over socket.io', () => {
   const speaker = (token: string | undefined, lang = 'en') =>
     track(liveClient(api.baseUrl, '/audio-stream', { token, lang }));
   const viewer = (token: string) => track(liveClient(api.baseUrl, '/captions', { token }));
+
+  it('shares a session through a viewer token: that session only, closed when the token expires', async () => {
+    const client = speaker(key);
+    const { session_id: sessionId } = await client.waitFor('connected');
+    const issued = await api.call(`/v1/live-sessions/${String(sessionId)}/viewer-tokens`, {
+      key,
+      method: 'POST',
+      json: {},
+    });
+    expect(issued.status).toBe(201);
+    const grant = (await issued.json()) as { token: string; expires_at: string; viewer_url: string };
+    expect(grant).toEqual({
+      token: expect.stringMatching(/^vvt_[A-Za-z0-9]{40}$/),
+      session_id: sessionId,
+      expires_at: expect.any(String),
+      viewer_url: `${api.config.http.publicBaseUrl}/live/?role=viewer#session=${String(sessionId)}&token=${grant.token}`,
+    });
+    // Four hours unless asked otherwise.
+    expect(Date.parse(grant.expires_at) - Date.now()).toBeGreaterThan(4 * 3600_000 - 60_000);
+
+    const watcher = viewer(grant.token);
+    watcher.socket.emit('watch', { session_id: sessionId });
+    expect(await watcher.waitFor('watching')).toMatchObject({ session_id: sessionId });
+    await stream(client, [...speech.slice(0, 40), ...Array(12).fill(SILENCE_FRAME)]);
+    await watcher.waitFor('caption', (caption) => caption.is_final === true);
+
+    // A token about to expire: the connection it opened is closed when it does.
+    const { token: shortLived } = (await (
+      await api.call(`/v1/live-sessions/${String(sessionId)}/viewer-tokens`, { key, method: 'POST', json: {} })
+    ).json()) as { token: string };
+    await api.mongo
+      .collection('viewer_tokens')
+      .updateOne(
+        { _id: createHash('sha256').update(shortLived).digest('hex') as never },
+        { $set: { expiresAt: new Date(Date.now() + 1_500) } },
+      );
+    const expiring = viewer(shortLived);
+    expiring.socket.emit('watch', { session_id: sessionId });
+    await expiring.waitFor('watching');
+    expect(await expiring.waitFor('error')).toMatchObject({ code: 'auth_expired' });
+    await waitUntil('the expired viewer disconnected', () => expiring.disconnectedAt);
+  });
 
   it("runs the meeting client's flow: ?lang=it, 100 ms base64 chunks, interim then final transcriptions in order", async () => {
     const client = speaker(key, 'it');

@@ -2,6 +2,7 @@ import mongoose, { type Connection } from 'mongoose';
 import { LiveHost } from '../../apps/api/captions/live-host';
 import { newId } from '../../libs/db/ids';
 import { LiveSessionsRepository } from '../../libs/db/live-sessions.repository';
+import { ViewerTokensRepository } from '../../libs/db/viewer-tokens.repository';
 import { LIVE_HOST_LOST_AFTER_MS, LiveSessionsService } from '../../libs/live/live-sessions.service';
 import { testConfig, uniqueMongoUri } from '../support/test-env';
 
@@ -16,7 +17,11 @@ describe('live sessions of a crashed API instance read as ended', () => {
     repository = new LiveSessionsRepository(connection);
     await repository.init();
     // Sessions last at most two hours here.
-    live = new LiveSessionsService(repository, testConfig({ LIVE_MAX_SESSION_MINUTES: '120' }));
+    live = new LiveSessionsService(
+      repository,
+      new ViewerTokensRepository(connection),
+      testConfig({ LIVE_MAX_SESSION_MINUTES: '120' }),
+    );
   });
 
   afterAll(async () => {

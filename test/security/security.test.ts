@@ -108,6 +108,13 @@ describe('security suite: hostile input against the running API and worker', () 
       json: { audio_url: publicFiles.url('/talk.mp3'), ...extra },
     });
 
+  /**
+   * A key refused as not valid: 401, or 429 once this address has failed authentication too often (a brute
+   * force case before this one); a valid key never meets that limit.
+   */
+  const refusedKey = ({ status, body }: Pick<Answer, 'status' | 'body'>) =>
+    status === 401 || (status === 429 && /failed authentication/.test(body.error?.message ?? ''));
+
   const upload = (file: Blob, filename = 'talk.mp3') => {
     const form = new FormData();
     form.set('file', file, filename);
@@ -490,12 +497,6 @@ describe('security suite: hostile input against the running API and worker', () 
     ];
     const keyWith = async (scopes: Scope[], options: { expiresAt?: Date } = {}) =>
       harness.createApiKey('security-a', { scopes, ...options });
-    /**
-     * A key refused as not valid: 401, or 429 once this address has failed authentication too often (the brute
-     * force case before this one); a valid key never meets that limit.
-     */
-    const refusedKey = ({ status, body }: Pick<Answer, 'status' | 'body'>) =>
-      status === 401 || (status === 429 && /failed authentication/.test(body.error?.message ?? ''));
 
     it.each(SCOPES.map((scope) => [scope]))(
       'a key with only %s: 403 on every route of another scope',
@@ -589,6 +590,98 @@ describe('security suite: hostile input against the running API and worker', () 
         expect(text).toContain(admin.slice(0, 12));
         expect(text).not.toContain(admin);
         expect(text).not.toContain(createHash('sha256').update(admin).digest('hex'));
+      });
+    });
+  });
+
+  describe('viewer tokens: one session, watching only, until they expire', () => {
+    let sessionOfA: string;
+    let otherSessionOfA: string;
+    let token: string;
+
+    beforeAll(async () => {
+      const sessions: string[] = [];
+      for (let i = 0; i < 2; i++) {
+        const speaker = liveClient(baseUrl, '/audio-stream', { token: keyA, lang: 'en' });
+        clients.push(speaker);
+        sessions.push(String((await speaker.waitFor('connected')).session_id));
+      }
+      [sessionOfA, otherSessionOfA] = sessions as [string, string];
+      const issued = await call(`/v1/live-sessions/${sessionOfA}/viewer-tokens`, {
+        key: keyA,
+        method: 'POST',
+        json: {},
+      });
+      token = (issued.body as { token: string }).token;
+      // It watches the session it was issued for.
+      const viewer = liveClient(baseUrl, '/captions', { token });
+      clients.push(viewer);
+      viewer.socket.emit('watch', { session_id: sessionOfA });
+      await viewer.waitFor('watching');
+    });
+
+    it('speaking with a viewer token: insufficient_scope, disconnected', async () => {
+      await tally.attempt('viewer token speaks', async () => {
+        const client = liveClient(baseUrl, '/audio-stream', { token, lang: 'en' });
+        clients.push(client);
+        expect(await client.waitFor('error')).toMatchObject({ code: 'insufficient_scope' });
+        await waitUntil('disconnect', () => client.disconnectedAt);
+        expect(client.of('connected')).toEqual([]);
+      });
+    });
+
+    it("watching another session of the same tenant with a session's viewer token: not_found", async () => {
+      await tally.attempt('viewer token watches another session', async () => {
+        const client = liveClient(baseUrl, '/captions', { token });
+        clients.push(client);
+        client.socket.emit('watch', { session_id: otherSessionOfA });
+        expect(await client.waitFor('error')).toMatchObject({ code: 'not_found' });
+        expect(client.of('watching')).toEqual([]);
+      });
+    });
+
+    it('a viewer token on the HTTP API: 401', async () => {
+      for (const path of ['/v1/live-sessions', `/v1/live-sessions/${sessionOfA}/transcript`, '/v1/jobs']) {
+        await tally.attempt(`viewer token on ${path}`, async () => {
+          const answer = await call(path, { headers: { authorization: `Bearer ${token}` } });
+          expect(refusedKey(answer)).toBe(true);
+        });
+      }
+    });
+
+    it('an expired viewer token is refused at the handshake', async () => {
+      const issued = await call(`/v1/live-sessions/${sessionOfA}/viewer-tokens`, {
+        key: keyA,
+        method: 'POST',
+        json: {},
+      });
+      const expired = (issued.body as { token: string }).token;
+      await harness.mongo
+        .collection('viewer_tokens')
+        .updateOne(
+          { _id: createHash('sha256').update(expired).digest('hex') as never },
+          { $set: { expiresAt: new Date(Date.now() - 1_000) } },
+        );
+      await tally.attempt('expired viewer token', async () => {
+        const client = liveClient(baseUrl, '/captions', { token: expired });
+        clients.push(client);
+        expect(await client.waitFor('error')).toMatchObject({ code: 'auth_invalid' });
+        await waitUntil('disconnect', () => client.disconnectedAt);
+      });
+    });
+
+    it.each([
+      ["another tenant's session", () => keyB, () => ({}), 404],
+      ['a lifetime under a minute', () => keyA, () => ({ ttl_seconds: 30 }), 400],
+      ['a lifetime over a day', () => keyA, () => ({ ttl_seconds: 90_000 }), 400],
+    ] as const)('issuing a viewer token for %s is refused', async (label, key, json, status) => {
+      await tally.attempt(`viewer token for ${label}`, async () => {
+        const answer = await call(`/v1/live-sessions/${sessionOfA}/viewer-tokens`, {
+          key: key(),
+          method: 'POST',
+          json: json(),
+        });
+        expect(answer.status).toBe(status);
       });
     });
   });

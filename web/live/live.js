@@ -1,15 +1,18 @@
 'use strict';
 
-// Voxflow live captions page: the speaker streams the microphone, viewers follow a session.
+// Voxflow live captions page: the speaker streams the microphone, viewers follow a session. The speaker's key
+// is typed into the form and kept nowhere; a viewer link carries a viewer token (one session, a few hours) in its
+// fragment, which browsers never send to a server.
 const params = new URLSearchParams(location.search);
+const fragment = new URLSearchParams(location.hash.slice(1));
 const role = params.get('role') === 'viewer' ? 'viewer' : 'speaker';
 document.body.dataset.role = role;
 
 const $ = (id) => document.getElementById(id);
 const LANGUAGES = ['en', 'es', 'fr', 'de', 'it', 'pt', 'nl', 'ja', 'zh', 'ko', 'ru', 'ar', 'hi', 'pl', 'tr', 'sv'];
 for (const code of LANGUAGES) $('lang').append(new Option(code, code, false, code === (params.get('lang') || 'en')));
-$('token').value = params.get('token') || sessionStorage.getItem('voxflow-token') || '';
-$('session').value = params.get('session') || '';
+$('token').value = role === 'viewer' ? fragment.get('token') || '' : '';
+$('session').value = fragment.get('session') || params.get('session') || '';
 
 let socket;
 let stopAudio = () => {};
@@ -43,12 +46,9 @@ async function startSpeaker(token) {
   socket = io('/audio-stream', { auth: { token }, query: { lang: $('lang').value }, transports: ['websocket'] });
   socket.on('connected', (event) => {
     showStatus(`Live — session ${event.session_id}`);
-    const link = `${location.origin}/live/?role=viewer&session=${encodeURIComponent(event.session_id)}`;
-    $('share-link').textContent = link;
-    $('share-link').href = link;
-    $('share').hidden = false;
     document.body.dataset.session = event.session_id;
     capture.port.onmessage = (message) => socket.emit('audio_chunk', message.data);
+    void shareViewerLink(token, event.session_id);
   });
   socket.on('transcription', showCaption);
   socket.on('error', (event) => showStatus(`Error: ${event.message}`));
@@ -58,6 +58,25 @@ async function startSpeaker(token) {
     media.getTracks().forEach((track) => track.stop());
     void context.close();
   };
+}
+
+/** Asks for a viewer token for the session and shows the link that carries it. */
+async function shareViewerLink(token, sessionId) {
+  const answer = await fetch(`/v1/live-sessions/${encodeURIComponent(sessionId)}/viewer-tokens`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: '{}',
+  });
+  if (answer.ok) {
+    // The page's own origin: the one this browser reached the API at.
+    const url = new URL((await answer.json()).viewer_url);
+    const link = `${location.origin}${url.pathname}${url.search}${url.hash}`;
+    $('share-link').textContent = link;
+    $('share-link').href = link;
+  } else {
+    $('share-link').textContent = `no viewer link (${answer.status}): the key needs the live:speak scope`;
+  }
+  $('share').hidden = false;
 }
 
 function startViewer(token) {
@@ -73,7 +92,6 @@ function startViewer(token) {
 $('connect').addEventListener('submit', async (event) => {
   event.preventDefault();
   const token = $('token').value.trim();
-  sessionStorage.setItem('voxflow-token', token);
   $('start').disabled = true;
   $('stop').disabled = false;
   showStatus('Connecting…');
@@ -94,4 +112,5 @@ $('stop').addEventListener('click', () => {
   $('start').disabled = false;
 });
 
-if (params.get('autostart') === '1') $('start').click();
+// A viewer link carries what it needs: follow the session at once.
+if (role === 'viewer' && $('token').value && $('session').value) $('start').click();

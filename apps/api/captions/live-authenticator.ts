@@ -1,16 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
-import { API_KEY_PATTERN, apiKeyPrefix } from '../../../libs/auth/api-key';
+import { API_KEY_PATTERN, apiKeyPrefix, VIEWER_TOKEN_PATTERN } from '../../../libs/auth/api-key';
 import type { Scope } from '../../../libs/auth/scopes';
 import { InjectConfig, type AppConfig } from '../../../libs/config';
+import type { LiveAuthType } from '../../../libs/db/live-session.schema';
+import { LiveSessionsService } from '../../../libs/live/live-sessions.service';
 import { ApiKeyResolver } from '../auth/api-key.resolver';
 
 export interface LiveIdentity {
   tenantId: string;
   userId: string;
-  authType: 'api_key' | 'jwt';
-  /** What the connection may do: an API key's scopes; a JWT may speak and watch. */
+  authType: LiveAuthType;
+  /** What the connection may do: an API key's scopes; a JWT may speak and watch; a viewer token watch. */
   scopes: Scope[];
+  /** A viewer token's limits: the one session it may watch, until when. */
+  viewer?: { sessionId: string; expiresAt: Date };
 }
 
 const JWT_SCOPES: Scope[] = ['live:speak', 'live:watch'];
@@ -26,9 +30,9 @@ export class LiveAuthError extends Error {
 }
 
 /**
- * Authenticates a captions connection: a Voxflow API key, or (when AUTH_JWKS_URL, AUTH_ISSUER and
- * AUTH_AUDIENCE are set) an RS256 JWT verified against the JWKS, with issuer, audience and expiry enforced.
- * The JWT's `tenant` claim names the Voxflow tenant; `sub` is the user.
+ * Authenticates a captions connection: a Voxflow API key, a session's viewer token (watch that session only),
+ * or (when AUTH_JWKS_URL, AUTH_ISSUER and AUTH_AUDIENCE are set) an RS256 JWT verified against the JWKS, with
+ * issuer, audience and expiry enforced. The JWT's `tenant` claim names the Voxflow tenant; `sub` is the user.
  */
 @Injectable()
 export class LiveAuthenticator {
@@ -36,6 +40,7 @@ export class LiveAuthenticator {
 
   constructor(
     private readonly keys: ApiKeyResolver,
+    private readonly sessions: LiveSessionsService,
     @InjectConfig() private readonly config: AppConfig,
   ) {
     if (config.jwt) this.jwks = createRemoteJWKSet(new URL(config.jwt.jwksUrl), { cooldownDuration: 30_000 });
@@ -45,7 +50,7 @@ export class LiveAuthenticator {
   async authenticate(token: unknown, scope: Scope): Promise<LiveIdentity> {
     const identity = await this.identify(token);
     if (!identity.scopes.includes(scope))
-      throw new LiveAuthError('insufficient_scope', `This key lacks the "${scope}" scope.`);
+      throw new LiveAuthError('insufficient_scope', `This key or token lacks the "${scope}" scope.`);
     return identity;
   }
 
@@ -60,6 +65,17 @@ export class LiveAuthenticator {
         userId: `key:${apiKeyPrefix(token)}`,
         authType: 'api_key',
         scopes: grant.scopes,
+      };
+    }
+    if (VIEWER_TOKEN_PATTERN.test(token)) {
+      const grant = await this.sessions.viewerGrant(token);
+      if (!grant) throw new LiveAuthError('auth_invalid', 'The viewer token is not valid, or has expired.');
+      return {
+        tenantId: grant.tenantId,
+        userId: `viewer:${apiKeyPrefix(token)}`,
+        authType: 'viewer_token',
+        scopes: ['live:watch'],
+        viewer: { sessionId: grant.sessionId, expiresAt: grant.expiresAt },
       };
     }
     if (!this.jwks || !this.config.jwt)

@@ -36,11 +36,12 @@ type ViewerSocket = Socket<
   ViewerClientEvents,
   ViewerServerEvents,
   Record<string, never>,
-  { identity?: LiveIdentity; ready?: Promise<void> }
+  { identity?: LiveIdentity; ready?: Promise<void>; expiry?: NodeJS.Timeout }
 >;
 
 /**
- * `/captions`: viewers `watch` a session of their own tenant and receive its captions. Rooms are per
+ * `/captions`: viewers `watch` a session of their own tenant (a viewer token: its one session, until it
+ * expires, when the connection is closed) and receive its captions. Rooms are per
  * session; with the Redis adapter a viewer on one API instance follows a speaker on another. Interim
  * captions are volatile (a slow viewer skips some instead of queueing them); finals are always delivered.
  */
@@ -60,6 +61,12 @@ export class ViewerGateway implements OnGatewayConnection, OnGatewayDisconnect, 
       (identity) => {
         socket.data.identity = identity;
         this.metrics.liveSessions.inc({ role: 'viewer' });
+        if (identity.viewer) {
+          socket.data.expiry = setTimeout(() => {
+            socket.emit('error', { code: 'auth_expired', message: 'The viewer token has expired.', timestamp: now() });
+            socket.disconnect(true);
+          }, identity.viewer.expiresAt.getTime() - Date.now());
+        }
       },
       (error: unknown) => {
         const refused =
@@ -71,6 +78,7 @@ export class ViewerGateway implements OnGatewayConnection, OnGatewayDisconnect, 
   }
 
   handleDisconnect(socket: ViewerSocket): void {
+    clearTimeout(socket.data.expiry);
     if (socket.data.identity) this.metrics.liveSessions.dec({ role: 'viewer' });
   }
 
@@ -80,8 +88,9 @@ export class ViewerGateway implements OnGatewayConnection, OnGatewayDisconnect, 
     const identity = socket.data.identity;
     if (!identity) return;
     const sessionId = typeof body?.session_id === 'string' ? body.session_id : '';
-    // Another tenant's session looks exactly like a missing one.
-    const session = sessionId ? await this.sessions.find(identity.tenantId, sessionId) : undefined;
+    // Another tenant's session, or one a viewer token was not issued for, looks exactly like a missing one.
+    const allowed = sessionId && (!identity.viewer || identity.viewer.sessionId === sessionId);
+    const session = allowed ? await this.sessions.find(identity.tenantId, sessionId) : undefined;
     if (!session) {
       socket.emit('error', {
         code: 'not_found',

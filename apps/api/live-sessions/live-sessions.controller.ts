@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, Param, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { InjectConfig, type AppConfig } from '../../../libs/config';
@@ -9,6 +9,7 @@ import { CurrentTenant, type AuthenticatedTenant } from '../auth/current-tenant.
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, PageQuery } from '../common/page-query';
 import { TranscriptQuery } from '../transcripts/transcript.query';
 import { RequireScope } from '../auth/require-scope.decorator';
+import { CreateViewerTokenDto } from './viewer-token.dto';
 
 @ApiTags('live')
 @ApiSecurity('api-key')
@@ -70,6 +71,28 @@ export class LiveSessionsController {
     const format = query.format ?? 'json';
     const transcript = await this.sessions.transcript(tenant.id, id);
     res.status(200).type(CONTENT_TYPES[format]).send(exportTranscript(transcript, format));
+  }
+
+  @Post(':id/viewer-tokens')
+  @RequireScope('live:speak')
+  @ApiOperation({
+    summary:
+      'A short-lived token (4 h unless ttl_seconds says otherwise) that can watch this one session and nothing ' +
+      'else, and the live page link that carries it (in the fragment, never sent to a server). Shown once.',
+  })
+  async viewerToken(
+    @CurrentTenant() tenant: AuthenticatedTenant,
+    @Param('id') id: string,
+    @Body() body: CreateViewerTokenDto,
+  ) {
+    const { token, expiresAt } = await this.sessions.issueViewerToken(tenant.id, id, body.ttl_seconds);
+    const fragment = new URLSearchParams({ session: id, token });
+    return {
+      token,
+      session_id: id,
+      expires_at: expiresAt.toISOString(),
+      viewer_url: `${this.config.http.publicBaseUrl}/live/?role=viewer#${fragment}`,
+    };
   }
 
   @Delete(':id')
