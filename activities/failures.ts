@@ -8,9 +8,12 @@ import { ProviderError } from '../libs/providers/provider-error';
 /** Failure types: a job error code, or a webhook delivery outcome (webhook_gone, webhook_refused, …). */
 type FailureType = JobErrorCode | `webhook_${string}`;
 
-/** A failure the workflow must not retry: bad input, refused URL, revoked key. */
-export function permanent(code: FailureType, message: string): ApplicationFailure {
-  return ApplicationFailure.create({ type: code, message, nonRetryable: true });
+/**
+ * A failure the workflow must not retry: bad input, refused URL, revoked key. `details` reach the workflow's
+ * history (operators), never the job's error (clients).
+ */
+export function permanent(code: FailureType, message: string, details?: unknown[]): ApplicationFailure {
+  return ApplicationFailure.create({ type: code, message, nonRetryable: true, details });
 }
 
 /** A failure worth retrying, optionally not before `delayMs` (a provider's Retry-After). */
@@ -31,7 +34,8 @@ export function classify(error: unknown): unknown {
       ? transient(error.code, error.message, error.retryAfterMs)
       : permanent(error.code, error.message);
   }
-  if (error instanceof UnsupportedMediaError) return permanent(JOB_ERROR_CODES.unsupportedMedia, error.message);
+  if (error instanceof UnsupportedMediaError)
+    return permanent(JOB_ERROR_CODES.unsupportedMedia, error.message, error.toolOutput ? [error.toolOutput] : []);
   if (error instanceof MediaToolUnavailableError) return transient(JOB_ERROR_CODES.mediaToolUnavailable, error.message);
   if (error instanceof OutboundRefusedError) return permanent(JOB_ERROR_CODES.sourceForbidden, error.message);
   return error;

@@ -39,15 +39,6 @@ function redactUrl(url: string): string {
   return redacted ? `${url.slice(0, query)}?${params.toString()}` : url;
 }
 
-/**
- * JSON.parse turns `"__proto__"` into an own property, which any later merge would write into a prototype;
- * no Voxflow body has a use for it, so such a body is refused as malformed (400).
- */
-function refuseProtoKeys(key: string, value: unknown): unknown {
-  if (key === '__proto__') throw new SyntaxError('the key "__proto__" is not allowed');
-  return value;
-}
-
 async function captionPubSub(redis: Redis | null, logger: Logger): Promise<CaptionPubSub> {
   if (!redis) return 'sharded'; // No REDIS_URL, no adapter: captions stay on this instance.
   const { pubSub, redisVersion } = await detectCaptionPubSub(redis);
@@ -70,7 +61,8 @@ export async function createApi(config: AppConfig, logger: Logger): Promise<Nest
     bufferLogs: true,
     bodyParser: false,
   });
-  app.useBodyParser('json', { limit: JSON_BODY_LIMIT, strict: true, reviver: refuseProtoKeys });
+  // `__proto__` and deep nesting are refused by the validation pipe, which walks every input without recursion.
+  app.useBodyParser('json', { limit: JSON_BODY_LIMIT, strict: true });
   app.enableCors({ origin: config.http.corsOrigins.length ? config.http.corsOrigins : false });
   app.disable('x-powered-by');
   // CSP, nosniff, frame and referrer headers on every answer (the live page and /docs are HTML). Requests are not

@@ -1,6 +1,13 @@
-/** The input is not audio we can use: not media, no audio stream, corrupted or empty. */
+/**
+ * The input is not audio we can use: not media, no audio stream, corrupted or empty. The message is shown to
+ * clients, so it is one of a few stable sentences; what the tool said (paths, memory addresses) is `toolOutput`,
+ * for operators only.
+ */
 export class UnsupportedMediaError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly toolOutput?: string,
+  ) {
     super(message);
     this.name = 'UnsupportedMediaError';
   }

@@ -1,7 +1,7 @@
 import { UnsupportedMediaError } from './media-errors';
 import { INPUT_RESTRICTIONS } from './input-formats';
 import type { MediaTools } from './media-tools';
-import { probeMedia, toolMessage } from './probe';
+import { probeMedia } from './probe';
 import { readWavLayout } from './wav';
 import { ProcessFailedError, runProcess } from './run-process';
 
@@ -80,9 +80,7 @@ export async function normalizeAudio(
     if (error instanceof ProcessFailedError) {
       // ffmpeg's last line seldom says what is wrong with the file; ffprobe does (not media, no audio stream).
       await probeMedia(input, options.tools, options.signal);
-      throw new UnsupportedMediaError(
-        `the audio could not be decoded (${toolMessage(error.stderr.trim().split('\n').at(-1) ?? 'ffmpeg failed', input, output)})`,
-      );
+      throw new UnsupportedMediaError('the audio could not be decoded', error.stderr.trim().split('\n').at(-1));
     }
     throw error;
   }

@@ -18,13 +18,6 @@ interface FfprobeOutput {
 }
 
 /** Reads container and audio stream facts with ffprobe; anything that is not usable audio is UnsupportedMedia. */
-/** ffmpeg's first stderr line, without our file paths (job errors are shown to clients). */
-export function toolMessage(stderr: string, ...paths: string[]): string {
-  let line = stderr.trim().split('\n')[0] ?? 'failed';
-  for (const path of paths) line = line.split(path).join('the file');
-  return line.replace(/\/[^\s:]+/g, 'the file').slice(0, 300);
-}
-
 export async function probeMedia(path: string, tools: MediaTools, signal?: AbortSignal): Promise<MediaInfo> {
   let output: FfprobeOutput;
   try {
@@ -37,7 +30,8 @@ export async function probeMedia(path: string, tools: MediaTools, signal?: Abort
   } catch (error) {
     if (error instanceof ProcessFailedError) {
       throw new UnsupportedMediaError(
-        refusedFormatMessage(error.stderr) ?? `not a readable audio or video file (${toolMessage(error.stderr, path)})`,
+        refusedFormatMessage(error.stderr) ?? 'not a readable audio or video file',
+        error.stderr.trim(),
       );
     }
     throw error;

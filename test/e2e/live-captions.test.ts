@@ -217,7 +217,7 @@ describe('live captions over socket.io', () => {
     const client = speaker(key);
     await client.waitFor('connected');
     client.socket.emit('audio_chunk', { audio_chunk: '***not base64***' });
-    client.socket.emit('audio_chunk', Buffer.alloc(128 * 1024));
+    client.socket.emit('audio_chunk', Buffer.alloc(96 * 1024));
     expect(await client.waitFor('error', (e) => e.code === 'bad_audio')).toBeTruthy();
     expect(await client.waitFor('error', (e) => e.code === 'frame_too_large')).toBeTruthy();
     // A burst above 50 frames a second: the excess is dropped with one error, not a disconnect.

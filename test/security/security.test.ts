@@ -297,6 +297,10 @@ describe('security suite: hostile input against the running API and worker', () 
         expect(answer.status).toBe(202);
         const job = await finished(answer.body.id!);
         expect(job).toMatchObject({ status: 'failed', error: { code: 'unsupported_media' } });
+        // One of a few stable sentences: what ffmpeg said (memory addresses, paths) stays with the operators.
+        expect(job.error!.message).toMatch(
+          /^(not a readable audio or video file|the audio could not be decoded|the file has no audio stream|the audio is empty \(zero length\))$/,
+        );
       });
     });
 
@@ -358,6 +362,75 @@ describe('security suite: hostile input against the running API and worker', () 
         });
       },
     );
+
+    it.each([
+      [
+        'an object',
+        (depth: number) =>
+          `{"audio_url":"https://example.com/a.mp3","metadata":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`,
+      ],
+      [
+        'an array',
+        (depth: number) =>
+          `{"audio_url":"https://example.com/a.mp3","translate_to":${'['.repeat(depth)}${']'.repeat(depth)}}`,
+      ],
+    ])('JSON nested thousands of levels deep in %s: 400 with a message of ours', async (label, body) => {
+      await tally.attempt(`deep JSON (${label})`, async () => {
+        const answer = await call('/v1/jobs', {
+          key: keyA,
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: body(5_000),
+        });
+        expect(answer.status).toBe(400);
+        expect(answer.body.error?.message).toBe('The input is nested more than 32 levels deep.');
+      });
+    });
+
+    it('a speaker sending 1 MB frames is cut off by the socket layer, before any is decoded', async () => {
+      await tally.attempt('live: 1 MB frames', async () => {
+        const speaker = liveClient(baseUrl, '/audio-stream', { token: keyA, lang: 'en' });
+        clients.push(speaker);
+        await speaker.waitFor('connected');
+        const frame = randomBytes(1024 * 1024).toString('base64');
+        for (let i = 0; i < 20; i++) speaker.socket.emit('audio_chunk', { audio_chunk: frame });
+        await waitUntil('the speaker disconnected', () => speaker.disconnectedAt, 5_000);
+        expect(speaker.of('error').length).toBeLessThanOrEqual(1);
+        expect((await call('/health/ready')).status).toBe(200);
+      });
+    });
+
+    it('a speaker flooding oversize frames is answered a few times, then its session ends', async () => {
+      await tally.attempt('live: oversize frame flood', async () => {
+        const speaker = liveClient(baseUrl, '/audio-stream', { token: keyA, lang: 'en' });
+        clients.push(speaker);
+        await speaker.waitFor('connected');
+        const frame = Buffer.alloc(100 * 1024);
+        for (let i = 0; i < 400; i++) speaker.socket.emit('audio_chunk', frame);
+        const ended = await speaker.waitFor('session_ended', () => true, 10_000);
+        expect(ended).toMatchObject({ reason: 'frames_refused' });
+        // One frame_too_large and one rate_limited a second at most, then the end's own error.
+        expect(speaker.of('error').length).toBeLessThanOrEqual(4);
+        await waitUntil('the speaker disconnected', () => speaker.disconnectedAt, 5_000);
+      });
+    });
+
+    it('a viewer emitting thousands of watch events is cut off; the API stays responsive', async () => {
+      const speaker = liveClient(baseUrl, '/audio-stream', { token: keyA, lang: 'en' });
+      clients.push(speaker);
+      const sessionId = String((await speaker.waitFor('connected')).session_id);
+      await tally.attempt('live: watch flood', async () => {
+        const viewer = liveClient(baseUrl, '/captions', { token: keyA });
+        clients.push(viewer);
+        await waitUntil('the viewer connected', () => viewer.socket.connected);
+        for (let i = 0; i < 2_000; i++) viewer.socket.emit('watch', { session_id: sessionId });
+        await waitUntil('the flooding viewer disconnected', () => viewer.disconnectedAt, 10_000);
+        expect(viewer.of('watching').length).toBeLessThanOrEqual(5);
+        expect(viewer.of('error').length).toBeLessThanOrEqual(2);
+        expect((await call('/health/ready')).status).toBe(200);
+        expect((await call('/v1/jobs', { key: keyB })).status).toBe(200);
+      });
+    });
 
     it.each(['/live/', '/docs'])('%s is sent with CSP, nosniff and frame headers', async (path) => {
       await tally.attempt(`security headers ${path}`, async () => {
@@ -682,6 +755,23 @@ describe('security suite: hostile input against the running API and worker', () 
           json: json(),
         });
         expect(answer.status).toBe(status);
+      });
+    });
+  });
+
+  // Last: it spends this address's failed-handshake budget, shared by every live namespace.
+  describe('live handshakes: failed ones are limited per address on every namespace', () => {
+    it('guessing tokens on /captions turns auth_invalid into rate_limited', async () => {
+      await tally.attempt('live: /captions handshake brute force', async () => {
+        const codes: unknown[] = [];
+        for (let i = 0; i < 30; i++) {
+          const client = liveClient(baseUrl, '/captions', { token: `vfk_${randomBytes(24).toString('base64url')}` });
+          clients.push(client);
+          codes.push((await client.waitFor('error')).code);
+          client.close();
+        }
+        expect(codes[0]).toMatch(/^(auth_invalid|rate_limited)$/);
+        expect(codes.slice(-5)).toEqual(Array(5).fill('rate_limited'));
       });
     });
   });

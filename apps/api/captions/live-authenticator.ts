@@ -5,7 +5,9 @@ import type { Scope } from '../../../libs/auth/scopes';
 import { InjectConfig, type AppConfig } from '../../../libs/config';
 import type { LiveAuthType } from '../../../libs/db/live-session.schema';
 import { LiveSessionsService } from '../../../libs/live/live-sessions.service';
+import type { Socket } from 'socket.io';
 import { ApiKeyResolver } from '../auth/api-key.resolver';
+import { RateLimiter } from '../rate-limit/rate-limiter';
 
 export interface LiveIdentity {
   tenantId: string;
@@ -17,17 +19,25 @@ export interface LiveIdentity {
   viewer?: { sessionId: string; expiresAt: Date };
 }
 
+type Handshake = Socket['handshake'];
+
 const JWT_SCOPES: Scope[] = ['live:speak', 'live:watch'];
+/** Failed handshakes allowed per client address per minute, on every live namespace together. */
+const FAILED_AUTH_PER_MINUTE = 20;
 
 /** Why a token was refused, as the `error` event's code and message. */
 export class LiveAuthError extends Error {
   constructor(
-    readonly code: 'auth_required' | 'auth_invalid' | 'auth_expired' | 'insufficient_scope',
+    readonly code: 'auth_required' | 'auth_invalid' | 'auth_expired' | 'insufficient_scope' | 'rate_limited',
     message: string,
   ) {
     super(message);
   }
 }
+
+/** What a connection that failed authentication is told (never an internal error's text). */
+export const refusalOf = (error: unknown): LiveAuthError =>
+  error instanceof LiveAuthError ? error : new LiveAuthError('auth_invalid', 'Authentication failed.');
 
 /**
  * Authenticates a captions connection: a Voxflow API key, a session's viewer token (watch that session only),
@@ -41,9 +51,26 @@ export class LiveAuthenticator {
   constructor(
     private readonly keys: ApiKeyResolver,
     private readonly sessions: LiveSessionsService,
+    private readonly limiter: RateLimiter,
     @InjectConfig() private readonly config: AppConfig,
   ) {
     if (config.jwt) this.jwks = createRemoteJWKSet(new URL(config.jwt.jwksUrl), { cooldownDuration: 30_000 });
+  }
+
+  /**
+   * The identity of a connection's handshake, if it may do what `scope` allows. Failed handshakes are counted per
+   * client address, and past FAILED_AUTH_PER_MINUTE refused as `rate_limited` before any lookup, so tokens cannot
+   * be guessed quickly on any namespace.
+   */
+  async authenticateHandshake(handshake: Handshake, scope: Scope): Promise<LiveIdentity> {
+    const failures = `live-auth-fail:${handshake.address}`;
+    try {
+      return await this.authenticate((handshake.auth as { token?: unknown } | undefined)?.token, scope);
+    } catch (error) {
+      const decision = await this.limiter.hit(failures, FAILED_AUTH_PER_MINUTE, 60_000);
+      if (!decision.allowed) throw new LiveAuthError('rate_limited', 'Too many failed authentication attempts.');
+      throw refusalOf(error);
+    }
   }
 
   /** The connection's identity, if it may do what `scope` allows. */

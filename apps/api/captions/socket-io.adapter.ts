@@ -6,8 +6,12 @@ import type { Namespace, Server, ServerOptions } from 'socket.io';
 import type { AppConfig } from '../../../libs/config';
 import type { CaptionPubSub } from './caption-pub-sub';
 
-/** socket.io's own payload cap: above any legitimate frame (64 KiB), far below memory trouble. */
-const MAX_MESSAGE_BYTES = 1024 * 1024;
+/**
+ * socket.io's own message cap, past which it closes the connection before parsing: above any legitimate frame
+ * (64 KiB of PCM, 87 KB as base64), so a frame between the two is refused by the session and anything larger
+ * never reaches it.
+ */
+const MAX_MESSAGE_BYTES = 128 * 1024;
 /** How long a join waits for Redis to confirm its subscription; past it (Redis away) the join goes on. */
 const JOIN_CONFIRM_TIMEOUT_MS = 2_000;
 

@@ -34,9 +34,20 @@ interface ReplayEntry {
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
+const frameOf = (payload: unknown): unknown =>
+  payload && typeof payload === 'object' && 'audio_chunk' in payload ? payload.audio_chunk : payload;
+
+/** How many PCM bytes an `audio_chunk` would decode to, known without decoding it; undefined if it is not audio. */
+export function audioByteLength(payload: unknown): number | undefined {
+  const value = frameOf(payload);
+  if (typeof value === 'string') return Math.floor((value.length * 3) / 4);
+  if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return value.byteLength;
+  return undefined;
+}
+
 /** The PCM bytes of an `audio_chunk`: base64 text (the meeting client) or binary. Undefined if malformed. */
 export function audioBytes(payload: unknown): Buffer | undefined {
-  const value = payload && typeof payload === 'object' && 'audio_chunk' in payload ? payload.audio_chunk : payload;
+  const value = frameOf(payload);
   if (Buffer.isBuffer(value)) return value;
   if (value instanceof ArrayBuffer) return Buffer.from(value);
   if (ArrayBuffer.isView(value)) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
@@ -61,7 +72,8 @@ export class SpeakerSession {
   private upstreamOffsetS = 0;
   private seq = 0;
   private state: 'starting' | 'live' | 'reconnecting' | 'ending' | 'ended' = 'starting';
-  private frameWindow = { startedAt: Date.now(), frames: 0, warned: false };
+  /** Frames of the current second: how many arrived, how many were refused, which refusals were reported. */
+  private frameWindow = { startedAt: Date.now(), frames: 0, refused: 0, reported: new Set<string>() };
   private idleTimer?: NodeJS.Timeout;
   private lengthTimer?: NodeJS.Timeout;
   private bufferWarned = false;
@@ -110,17 +122,25 @@ export class SpeakerSession {
     this.flushPending();
   }
 
+  /**
+   * A frame from the speaker. Every frame counts toward the rate limit, refused ones too, and an oversize one is
+   * refused by its length before it is decoded; a second with as many refused frames as the rate allows ends
+   * the session (`frames_refused`), so a client cannot keep the server busy refusing.
+   */
   onAudio(payload: unknown): void {
     if (this.state === 'ending' || this.state === 'ended') return;
-    const pcm = audioBytes(payload);
-    if (!pcm) return this.warn('bad_audio', 'audio_chunk must be base64 PCM16LE (or binary); this frame was dropped.');
-    if (pcm.length > this.deps.limits.maxFrameBytes) {
-      return this.warn(
-        'frame_too_large',
-        `Frames are limited to ${this.deps.limits.maxFrameBytes} bytes; this one was dropped.`,
+    const { maxFrameBytes, maxFramesPerSecond } = this.deps.limits;
+    if (!this.countFrame())
+      return this.refuse(
+        'rate_limited',
+        `At most ${maxFramesPerSecond} audio frames a second; extra frames were dropped.`,
       );
-    }
-    if (!this.admitFrame()) return;
+    const length = audioByteLength(payload);
+    if (length !== undefined && length > maxFrameBytes)
+      return this.refuse('frame_too_large', `Frames are limited to ${maxFrameBytes} bytes; this one was dropped.`);
+    const pcm = length === undefined ? undefined : audioBytes(payload);
+    if (!pcm)
+      return this.refuse('bad_audio', 'audio_chunk must be base64 PCM16LE (or binary); this frame was dropped.');
     this.armIdleTimer();
     this.remember(pcm);
     this.audioS += pcm.length / BYTES_PER_SECOND;
@@ -280,18 +300,24 @@ export class SpeakerSession {
     }
   }
 
-  private admitFrame(): boolean {
+  /** Counts a frame in the current second; false once the second has had its allowed frames. */
+  private countFrame(): boolean {
     const window = this.frameWindow;
     if (Date.now() - window.startedAt >= 1000)
-      Object.assign(window, { startedAt: Date.now(), frames: 0, warned: false });
-    if (++window.frames <= this.deps.limits.maxFramesPerSecond) return true;
-    if (!window.warned)
-      this.warn(
-        'rate_limited',
-        `At most ${this.deps.limits.maxFramesPerSecond} audio frames a second; extra frames were dropped.`,
-      );
-    window.warned = true;
-    return false;
+      Object.assign(window, { startedAt: Date.now(), frames: 0, refused: 0, reported: new Set<string>() });
+    return ++window.frames <= this.deps.limits.maxFramesPerSecond;
+  }
+
+  /** Drops a frame: the speaker hears each kind of refusal once a second, and too many end the session. */
+  private refuse(code: string, message: string): void {
+    const window = this.frameWindow;
+    if (++window.refused >= this.deps.limits.maxFramesPerSecond) {
+      void this.end('frames_refused', `${window.refused} frames were refused within a second; the session ended.`);
+      return;
+    }
+    if (window.reported.has(code)) return;
+    window.reported.add(code);
+    this.warn(code, message);
   }
 
   private armIdleTimer(): void {

@@ -13,9 +13,8 @@ import { newId } from '../../../libs/db/ids';
 import { LiveSessionsService } from '../../../libs/live/live-sessions.service';
 import { ApiMetrics } from '../../../libs/metrics/api-metrics';
 import { DeepgramLiveUpstream } from '../../../libs/providers/deepgram-live.upstream';
-import { RateLimiter } from '../rate-limit/rate-limiter';
 import { now, type SpeakerClientEvents, type SpeakerServerEvents } from './caption-events';
-import { LiveAuthenticator, LiveAuthError } from './live-authenticator';
+import { LiveAuthenticator, refusalOf } from './live-authenticator';
 import { LiveHost } from './live-host';
 import { LIVE_LIMITS } from './live-limits.provider';
 import type { LiveLimits } from './live-limits';
@@ -25,7 +24,6 @@ import { ViewerGateway } from './viewer.gateway';
 
 /** Audio that arrives while the connection is still being authenticated (a few frames at most). */
 const EARLY_FRAMES = 50;
-const FAILED_AUTH_PER_MINUTE = 20;
 
 type SpeakerSocket = Socket<
   SpeakerClientEvents,
@@ -49,7 +47,6 @@ export class SpeakerGateway implements OnGatewayConnection, OnGatewayDisconnect,
     private readonly viewers: ViewerGateway,
     private readonly sessions: LiveSessionsService,
     private readonly metrics: ApiMetrics,
-    private readonly limiter: RateLimiter,
     private readonly host: LiveHost,
     @InjectConfig() private readonly config: AppConfig,
     @Inject(LIVE_LIMITS) private readonly limits: LiveLimits,
@@ -82,18 +79,10 @@ export class SpeakerGateway implements OnGatewayConnection, OnGatewayDisconnect,
 
     let identity;
     try {
-      identity = await this.auth.authenticate(socket.handshake.auth?.token, 'live:speak');
+      identity = await this.auth.authenticateHandshake(socket.handshake, 'live:speak');
     } catch (error) {
-      const decision = await this.limiter.hit(
-        `live-auth-fail:${socket.handshake.address}`,
-        FAILED_AUTH_PER_MINUTE,
-        60_000,
-      );
-      if (!decision.allowed) return refuse('rate_limited', 'Too many failed authentication attempts.');
-      return refuse(
-        error instanceof LiveAuthError ? error.code : 'auth_invalid',
-        error instanceof Error ? error.message : 'Authentication failed.',
-      );
+      const { code, message } = refusalOf(error);
+      return refuse(code, message);
     }
     if (socket.disconnected) return;
     // Checked with no await before the session is counted, so concurrent connections cannot overshoot.

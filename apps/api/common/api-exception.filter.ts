@@ -19,6 +19,12 @@ function messageOf(body: object, fallback: string): string {
   return fallback;
 }
 
+const BODY_ERRORS: Record<number, string> = {
+  400: 'The request body is not valid JSON.',
+  413: 'The request body is too large.',
+  415: 'The request body is in an unsupported encoding.',
+};
+
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('ApiExceptionFilter');
@@ -48,25 +54,23 @@ export class ApiExceptionFilter implements ExceptionFilter {
         response.status(status).json(body);
         return;
       }
-      // Nest maps body-parser's SyntaxError to a 400 whose message is the parser's own.
+      // Nest wraps some errors (body-parser's, say) whose message is internal text: those get ours.
       const message =
-        exception.cause instanceof SyntaxError
-          ? 'The request body is not valid JSON.'
+        exception.cause instanceof Error
+          ? (BODY_ERRORS[status] ?? BODY_ERRORS[400]!)
           : typeof body === 'string'
             ? body
             : messageOf(body, exception.message);
       response.status(status).json({ error: { code: ERROR_CODES[status] ?? 'error', message } });
       return;
     }
-    // body-parser errors carry a status of their own (malformed JSON → 400, too large → 413).
+    // body-parser errors carry a status of their own (malformed JSON → 400, too large → 413); their text is the
+    // parser's, so clients get a sentence of ours.
     const status = (exception as { status?: number; type?: string }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      const parseError = (exception as { type?: string }).type === 'entity.parse.failed';
+      this.logger.warn({ err: exception, path: request.url }, 'request body refused');
       response.status(status).json({
-        error: {
-          code: ERROR_CODES[status] ?? 'invalid_request',
-          message: parseError ? 'The request body is not valid JSON.' : (exception as Error).message,
-        },
+        error: { code: ERROR_CODES[status] ?? 'invalid_request', message: BODY_ERRORS[status] ?? BODY_ERRORS[400] },
       });
       return;
     }

@@ -24,25 +24,29 @@ function validationError(errors: ValidationError[]): ApiError {
 }
 
 const PROTOTYPE_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+/** Deeper than any Voxflow input; validating much deeper input would exhaust the stack. */
+const MAX_INPUT_DEPTH = 32;
 
-/** The path of the first key, at any depth, that names a prototype. */
-function prototypeKey(value: unknown, parent = ''): string | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  for (const [key, inner] of Object.entries(value)) {
-    const path = parent ? `${parent}.${key}` : key;
-    if (PROTOTYPE_NAMES.has(key)) return path;
-    const nested = prototypeKey(inner, path);
-    if (nested) return nested;
+/**
+ * Refuses input nested more than MAX_INPUT_DEPTH levels, and keys naming a prototype at any depth (nothing needs
+ * one, and class-transformer cannot copy such an object). Walked without recursion, however deep the input.
+ */
+function refuseHostileShapes(plain: unknown): void {
+  const pending: { value: unknown; path: string; depth: number }[] = [{ value: plain, path: '', depth: 0 }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const { value, path, depth } = next;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= MAX_INPUT_DEPTH)
+      throw new ApiError(HttpStatus.BAD_REQUEST, `The input is nested more than ${MAX_INPUT_DEPTH} levels deep.`);
+    for (const [key, inner] of Object.entries(value)) {
+      const field = path ? `${path}.${key}` : key;
+      if (PROTOTYPE_NAMES.has(key)) {
+        const message = `"${field}": a key may not be named __proto__, constructor or prototype`;
+        throw new ApiError(HttpStatus.BAD_REQUEST, message, 'invalid_request', [{ field, message }]);
+      }
+      pending.push({ value: inner, path: field, depth: depth + 1 });
+    }
   }
-  return undefined;
-}
-
-/** No input names a prototype: nothing needs it, and class-transformer cannot copy such an object (a 500). */
-function refusePrototypeKeys(plain: unknown): void {
-  const field = prototypeKey(plain);
-  if (field === undefined) return;
-  const message = `"${field}": a key may not be named __proto__, constructor or prototype`;
-  throw new ApiError(HttpStatus.BAD_REQUEST, message, 'invalid_request', [{ field, message }]);
 }
 
 const HTTP_INPUT = new Set<unknown>(['body', 'query', 'param']);
@@ -50,12 +54,12 @@ const HTTP_INPUT = new Set<unknown>(['body', 'query', 'param']);
 class InputValidationPipe extends ValidationPipe {
   override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     // An HTTP request's body, query or route parameters; not what a gateway injects (its socket, say).
-    if (HTTP_INPUT.has(metadata.type)) refusePrototypeKeys(value);
+    if (HTTP_INPUT.has(metadata.type)) refuseHostileShapes(value);
     return super.transform(value, metadata) as Promise<unknown>;
   }
 }
 
-/** The global pipe: unknown fields and prototype names rejected, types converted, field-level messages. */
+/** The global pipe: unknown fields, prototype names and deep nesting rejected, types converted, field-level messages. */
 export function createValidationPipe(): ValidationPipe {
   return new InputValidationPipe({
     whitelist: true,
@@ -67,7 +71,7 @@ export function createValidationPipe(): ValidationPipe {
 
 /** The same rules for input that does not come through a route parameter (multipart fields). */
 export async function validateInput<T extends object>(type: ClassConstructor<T>, plain: object): Promise<T> {
-  refusePrototypeKeys(plain);
+  refuseHostileShapes(plain);
   const instance = plainToInstance(type, plain);
   const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length > 0) throw validationError(errors);
