@@ -74,6 +74,15 @@ export const envSchema = z
     AUTH_JWKS_URL: optionalUrl,
     AUTH_ISSUER: z.string().min(1).optional(),
     AUTH_AUDIENCE: z.string().min(1).optional(),
+    /** The JWT claim naming the Voxflow tenant (Auth0 wants a namespaced one, e.g. https://voxflow.example/tenant). */
+    AUTH_TENANT_CLAIM: z.string().min(1).default('tenant'),
+    /**
+     * The tenant (id or name) of JWTs without that claim: one tenant for a single-tenant install. Unset: the claim
+     * is required.
+     */
+    AUTH_DEFAULT_TENANT: z.string().min(1).optional(),
+    /** The JWT claim holding its Voxflow scopes: a space-separated string (`scope`) or a list (`permissions`). */
+    AUTH_SCOPES_CLAIM: z.string().min(1).default('scope'),
     CORS_ORIGINS: commaList,
     /** The worker serves Prometheus metrics on this port (0 turns it off). */
     WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),

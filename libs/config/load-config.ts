@@ -53,7 +53,14 @@ export interface AppConfig {
   devApiKey?: string;
   /** Private ranges that server-side fetches may reach anyway (empty: none). */
   outbound: { allowCidrs: string[] };
-  jwt?: { jwksUrl: string; issuer: string; audience: string };
+  jwt?: {
+    jwksUrl: string;
+    issuer: string;
+    audience: string;
+    tenantClaim: string;
+    defaultTenant?: string;
+    scopesClaim: string;
+  };
   /** Tracing export; undefined: tracing off. */
   otlpEndpoint?: string;
 }
@@ -144,7 +151,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     outbound: { allowCidrs: env.OUTBOUND_ALLOW_CIDRS },
     jwt:
       env.AUTH_JWKS_URL && env.AUTH_ISSUER && env.AUTH_AUDIENCE
-        ? { jwksUrl: env.AUTH_JWKS_URL, issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE }
+        ? {
+            jwksUrl: env.AUTH_JWKS_URL,
+            issuer: env.AUTH_ISSUER,
+            audience: env.AUTH_AUDIENCE,
+            tenantClaim: env.AUTH_TENANT_CLAIM,
+            defaultTenant: env.AUTH_DEFAULT_TENANT,
+            scopesClaim: env.AUTH_SCOPES_CLAIM,
+          }
         : undefined,
   };
 }

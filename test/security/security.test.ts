@@ -546,6 +546,82 @@ describe('security suite: hostile input against the running API and worker', () 
       },
     );
 
+    describe('sign-in JWTs on the HTTP API', () => {
+      let jobOfB: string;
+
+      beforeAll(async () => {
+        const answer = await call('/v1/jobs', {
+          key: keyB,
+          method: 'POST',
+          json: { audio_url: publicFiles.url('/talk.mp3') },
+        });
+        jobOfB = answer.body.id!;
+      });
+
+      it('a JWT with the scope answers as its tenant', async () => {
+        const jwt = await jwks.sign({ sub: 'reader', tenant: tenantA, scope: 'openid jobs:read' });
+        const answer = await call('/v1/jobs', { headers: { authorization: `Bearer ${jwt}` } });
+        expect(answer.status).toBe(200);
+        expect(JSON.stringify(answer.body)).not.toContain(jobOfB);
+      });
+
+      it.each([
+        ['alg none', () => Promise.resolve(jwks.unsigned({ sub: 'x', tenant: tenantA, scope: 'jobs:read' }))],
+        [
+          'a wrong issuer',
+          () => jwks.sign({ sub: 'x', tenant: tenantA, scope: 'jobs:read' }, { issuer: 'https://evil.example.com/' }),
+        ],
+        [
+          'a wrong audience',
+          () => jwks.sign({ sub: 'x', tenant: tenantA, scope: 'jobs:read' }, { audience: 'another-app' }),
+        ],
+        ['an expired token', () => jwks.sign({ sub: 'x', tenant: tenantA, scope: 'jobs:read' }, { expiresIn: '-5m' })],
+        ['an unknown key', () => jwks.sign({ sub: 'x', tenant: tenantA, scope: 'jobs:read' }, { unknownKey: true })],
+        ['no tenant claim', () => jwks.sign({ sub: 'x', scope: 'jobs:read' })],
+        ['a tenant that does not exist', () => jwks.sign({ sub: 'x', tenant: 'tnt_forged', scope: 'jobs:read' })],
+        ['no sub', () => jwks.sign({ tenant: tenantA, scope: 'jobs:read' })],
+      ])('a JWT with %s: 401', async (label, make) => {
+        const jwt = await make();
+        await tally.attempt(`http jwt: ${label}`, async () => {
+          expect(refusedKey(await call('/v1/jobs', { headers: { authorization: `Bearer ${jwt}` } }))).toBe(true);
+        });
+      });
+
+      it("a JWT without the route's scope: 403; without Voxflow scopes it may only use live captions", async () => {
+        const reader = await jwks.sign({ sub: 'reader', tenant: tenantA, scope: 'jobs:read' });
+        const signedIn = await jwks.sign({ sub: 'viewer', tenant: tenantA, scope: 'openid profile' });
+        for (const [label, jwt, method, path] of [
+          ['jobs:read submits a job', reader, 'POST', '/v1/jobs'],
+          ['no Voxflow scope lists jobs', signedIn, 'GET', '/v1/jobs'],
+        ] as const) {
+          await tally.attempt(`http jwt scope: ${label}`, async () => {
+            const answer = await call(path, {
+              method,
+              headers: { authorization: `Bearer ${jwt}` },
+              json: method === 'POST' ? { audio_url: publicFiles.url('/talk.mp3') } : undefined,
+            });
+            expect([answer.status, answer.body.error?.code]).toEqual([403, 'insufficient_scope']);
+          });
+        }
+        expect((await call('/v1/live-sessions', { headers: { authorization: `Bearer ${signedIn}` } })).status).toBe(
+          200,
+        );
+      });
+
+      it("a JWT of one tenant reading another's job: 404", async () => {
+        const jwt = await jwks.sign({ sub: 'reader', tenant: tenantA, scope: 'jobs:read jobs:write' });
+        for (const [label, method, path] of [
+          ['read', 'GET', `/v1/jobs/${jobOfB}`],
+          ['transcript', 'GET', `/v1/jobs/${jobOfB}/transcript`],
+          ['delete', 'DELETE', `/v1/jobs/${jobOfB}`],
+        ] as const) {
+          await tally.attempt(`http jwt cross-tenant ${label}`, async () => {
+            expect((await call(path, { method, headers: { authorization: `Bearer ${jwt}` } })).status).toBe(404);
+          });
+        }
+      });
+    });
+
     it('key brute force from one address: 401s turn into 429', async () => {
       await tally.attempt('key brute force', async () => {
         const statuses: number[] = [];

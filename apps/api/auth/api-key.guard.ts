@@ -7,8 +7,16 @@ import { ApiError } from '../common/api-error';
 import { RateLimiter } from '../rate-limit/rate-limiter';
 import { ApiKeyResolver } from './api-key.resolver';
 import type { AuthenticatedRequest } from './current-tenant.decorator';
+import { JWT_PATTERN, JwtRefusedError, JwtVerifier } from './jwt-verifier';
 import { IS_PUBLIC } from './public.decorator';
 import { REQUIRED_SCOPE } from './require-scope.decorator';
+
+/** Who a request is from: its tenant, what it may do, and what its rate limit is counted by. */
+interface Caller {
+  tenantId: string;
+  scopes: Scope[];
+  rateKey: string;
+}
 
 /** Failed authentications allowed per client address per minute, against key guessing. */
 const FAILED_AUTH_PER_MINUTE = 20;
@@ -22,15 +30,16 @@ export function presentedKey(request: AuthenticatedRequest): string | undefined 
 }
 
 /**
- * Authenticates every route not marked @Public: the key's hash must belong to a tenant (not revoked or
- * expired), and the key must hold the route's scope. Then applies the per-key rate limit. Failures are rate
- * limited per client address, so keys cannot be guessed quickly.
+ * Authenticates every route not marked @Public: an API key whose hash belongs to a tenant (not revoked or
+ * expired), or a sign-in JWT (JwtVerifier), that holds the route's scope. Then applies the rate limit per key or
+ * per signed-in user. Failures are rate limited per client address, so credentials cannot be guessed quickly.
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly keys: ApiKeyResolver,
+    private readonly jwt: JwtVerifier,
     private readonly limiter: RateLimiter,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
@@ -43,23 +52,40 @@ export class ApiKeyGuard implements CanActivate {
     const scope = this.reflector.getAllAndOverride<Scope | undefined>(REQUIRED_SCOPE, targets);
     if (!scope) throw new Error(`${context.getClass().name}.${context.getHandler().name} names no scope`);
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const key = presentedKey(request);
-    const grant = key ? await this.keys.grantOf(key) : undefined;
-    if (!key || !grant) {
+    const caller = await this.identify(presentedKey(request)).catch(async (error: unknown) => {
       const decision = await this.limiter.hit(`auth-fail:${request.ip ?? 'unknown'}`, FAILED_AUTH_PER_MINUTE, 60_000);
       if (!decision.allowed) throw this.tooMany(decision.retryAfterMs, 'Too many failed authentication attempts.');
+      throw error;
+    });
+    if (!caller.scopes.includes(scope)) {
+      throw new ApiError(HttpStatus.FORBIDDEN, `This key or token lacks the "${scope}" scope.`, 'insufficient_scope');
+    }
+    const decision = await this.limiter.hit(caller.rateKey, this.config.http.rateLimitPerMinute, 60_000);
+    if (!decision.allowed) throw this.tooMany(decision.retryAfterMs, 'Rate limit exceeded for this API key.');
+    request.tenant = { id: caller.tenantId, scopes: caller.scopes };
+    return true;
+  }
+
+  /** The caller a credential names, or a 401 saying why not. */
+  private async identify(credential: string | undefined): Promise<Caller> {
+    if (!credential) {
       throw new ApiError(
         HttpStatus.UNAUTHORIZED,
-        key ? 'The API key is not valid.' : 'An API key is required: send it as x-api-key or Authorization: Bearer.',
+        'An API key is required: send it as x-api-key or Authorization: Bearer (a sign-in JWT too, where configured).',
       );
     }
-    if (!grant.scopes.includes(scope)) {
-      throw new ApiError(HttpStatus.FORBIDDEN, `This key lacks the "${scope}" scope.`, 'insufficient_scope');
+    if (this.jwt.configured && JWT_PATTERN.test(credential)) {
+      try {
+        const grant = await this.jwt.verify(credential);
+        return { ...grant, rateKey: `user:${grant.tenantId}:${grant.userId}` };
+      } catch (error) {
+        if (error instanceof JwtRefusedError) throw new ApiError(HttpStatus.UNAUTHORIZED, error.message);
+        throw error;
+      }
     }
-    const decision = await this.limiter.hit(`key:${hashApiKey(key)}`, this.config.http.rateLimitPerMinute, 60_000);
-    if (!decision.allowed) throw this.tooMany(decision.retryAfterMs, 'Rate limit exceeded for this API key.');
-    request.tenant = { id: grant.tenantId, scopes: grant.scopes };
-    return true;
+    const grant = await this.keys.grantOf(credential);
+    if (!grant) throw new ApiError(HttpStatus.UNAUTHORIZED, 'The API key is not valid.');
+    return { tenantId: grant.tenantId, scopes: grant.scopes, rateKey: `key:${hashApiKey(credential)}` };
   }
 
   private tooMany(retryAfterMs: number, message: string): ApiError {

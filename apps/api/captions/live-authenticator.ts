@@ -1,19 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { API_KEY_PATTERN, apiKeyPrefix, VIEWER_TOKEN_PATTERN } from '../../../libs/auth/api-key';
 import type { Scope } from '../../../libs/auth/scopes';
-import { InjectConfig, type AppConfig } from '../../../libs/config';
 import type { LiveAuthType } from '../../../libs/db/live-session.schema';
 import { LiveSessionsService } from '../../../libs/live/live-sessions.service';
 import type { Socket } from 'socket.io';
 import { ApiKeyResolver } from '../auth/api-key.resolver';
+import { JwtRefusedError, JwtVerifier } from '../auth/jwt-verifier';
 import { RateLimiter } from '../rate-limit/rate-limiter';
 
 export interface LiveIdentity {
   tenantId: string;
   userId: string;
   authType: LiveAuthType;
-  /** What the connection may do: an API key's scopes; a JWT may speak and watch; a viewer token watch. */
+  /** What the connection may do: an API key's or a JWT's scopes; a viewer token's, watch. */
   scopes: Scope[];
   /** A viewer token's limits: the one session it may watch, until when. */
   viewer?: { sessionId: string; expiresAt: Date };
@@ -21,7 +20,6 @@ export interface LiveIdentity {
 
 type Handshake = Socket['handshake'];
 
-const JWT_SCOPES: Scope[] = ['live:speak', 'live:watch'];
 /** Failed handshakes allowed per client address per minute, on every live namespace together. */
 const FAILED_AUTH_PER_MINUTE = 20;
 
@@ -41,21 +39,16 @@ export const refusalOf = (error: unknown): LiveAuthError =>
 
 /**
  * Authenticates a captions connection: a Voxflow API key, a session's viewer token (watch that session only),
- * or (when AUTH_JWKS_URL, AUTH_ISSUER and AUTH_AUDIENCE are set) an RS256 JWT verified against the JWKS, with
- * issuer, audience and expiry enforced. The JWT's `tenant` claim names the Voxflow tenant; `sub` is the user.
+ * or a sign-in JWT (JwtVerifier; `sub` is the user).
  */
 @Injectable()
 export class LiveAuthenticator {
-  private readonly jwks?: JWTVerifyGetKey;
-
   constructor(
     private readonly keys: ApiKeyResolver,
     private readonly sessions: LiveSessionsService,
     private readonly limiter: RateLimiter,
-    @InjectConfig() private readonly config: AppConfig,
-  ) {
-    if (config.jwt) this.jwks = createRemoteJWKSet(new URL(config.jwt.jwksUrl), { cooldownDuration: 30_000 });
-  }
+    private readonly jwt: JwtVerifier,
+  ) {}
 
   /**
    * The identity of a connection's handshake, if it may do what `scope` allows. Failed handshakes are counted per
@@ -105,25 +98,14 @@ export class LiveAuthenticator {
         viewer: { sessionId: grant.sessionId, expiresAt: grant.expiresAt },
       };
     }
-    if (!this.jwks || !this.config.jwt)
+    if (!this.jwt.configured)
       throw new LiveAuthError('auth_invalid', 'The token is not a valid API key (JWT sign-in is not configured).');
     try {
-      const { payload } = await jwtVerify(token, this.jwks, {
-        issuer: this.config.jwt.issuer,
-        audience: this.config.jwt.audience,
-        algorithms: ['RS256'],
-      });
-      if (typeof payload.tenant !== 'string' || !payload.sub)
-        throw new LiveAuthError('auth_invalid', 'The token lacks the "tenant" or "sub" claim.');
-      return { tenantId: payload.tenant, userId: payload.sub, authType: 'jwt', scopes: JWT_SCOPES };
+      const { tenantId, userId, scopes } = await this.jwt.verify(token);
+      return { tenantId, userId, authType: 'jwt', scopes };
     } catch (error) {
-      if (error instanceof LiveAuthError) throw error;
-      if (error instanceof joseErrors.JWTExpired) throw new LiveAuthError('auth_expired', 'The token has expired.');
-      if (error instanceof joseErrors.JWTClaimValidationFailed)
-        throw new LiveAuthError('auth_invalid', `The token's "${error.claim}" claim is not accepted.`);
-      if (error instanceof joseErrors.JWKSNoMatchingKey)
-        throw new LiveAuthError('auth_invalid', 'The token was signed with an unknown key.');
-      throw new LiveAuthError('auth_invalid', 'The token is not valid.');
+      if (error instanceof JwtRefusedError) throw new LiveAuthError(error.code, error.message);
+      throw error;
     }
   }
 }
