@@ -77,6 +77,10 @@ describe('loadConfig', () => {
       jwksUrl: 'https://id.example/jwks.json',
       issuer: 'https://id.example/',
       audience: 'voxflow',
+      // The claims a plain OAuth token carries; Auth0 deployments name theirs.
+      tenantClaim: 'tenant',
+      scopesClaim: 'scope',
+      defaultTenant: undefined,
     });
   });
 
