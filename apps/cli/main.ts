@@ -1,3 +1,4 @@
+import { setQuotasCommand, showQuotasCommand } from './commands/quotas.command';
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../../libs/config';
 import { SCOPES } from '../../libs/auth/scopes';
@@ -101,6 +102,23 @@ function cli(): Command {
       .requiredOption('--tenant <name>')
       .option('--json', 'print JSON', false)
       .action((id: string, options: { tenant: string; json: boolean }) => run(command(id, options)));
+  const quotas = program.command('quotas').description("a tenant's limits (in MongoDB; defaults: TENANT_MAX_*)");
+  quotas
+    .command('show')
+    .description("the tenant's limits, and which are its own")
+    .requiredOption('--tenant <name>')
+    .option('--json', 'print JSON', false)
+    .action((options: Parameters<typeof showQuotasCommand>[0]) => run(showQuotasCommand(options)));
+  quotas
+    .command('set')
+    .description("change the tenant's limits (those not given keep their value)")
+    .requiredOption('--tenant <name>')
+    .option('--jobs-in-flight <n>', 'jobs queued or running at once')
+    .option('--audio-hours-per-day <hours>', 'audio submitted per UTC day (0: no limit)')
+    .option('--live-sessions <n>', 'live sessions at once')
+    .option('--reset', 'back to the defaults', false)
+    .option('--json', 'print JSON', false)
+    .action((options: Parameters<typeof setQuotasCommand>[0]) => run(setQuotasCommand(options)));
   return program;
 }
 

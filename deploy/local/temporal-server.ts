@@ -70,10 +70,12 @@ export async function ensureTemporalDevServer(options: TemporalServerOptions): P
     'journal_mode=wal',
     '--sqlite-pragma',
     'synchronous=normal',
-    // Task-queue priority (a job's `priority`) needs the new matcher on Temporal 1.29. Priority holds within
-    // a partition; one partition per queue makes it exact on this single-node server.
+    // Task-queue priority (a job's `priority`) and fairness (its tenant) need the new matcher on Temporal 1.29.
+    // Priority holds within a partition; one partition per queue makes it exact on this single-node server.
     '--dynamic-config-value',
     'matching.useNewMatcher=true',
+    '--dynamic-config-value',
+    'matching.enableFairness=true',
     '--dynamic-config-value',
     'matching.numTaskqueueReadPartitions=1',
     '--dynamic-config-value',

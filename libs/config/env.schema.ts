@@ -101,6 +101,12 @@ export const envSchema = z
     WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).default(1000),
     /** Activities a worker runs at once. Chunk transcriptions are I/O-bound waits on providers, so many. */
     WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().default(64),
+    /** Jobs a tenant may have queued or running at once (a tenant's own override wins; see `voxflow quotas`). */
+    TENANT_MAX_JOBS_IN_FLIGHT: z.coerce.number().int().positive().default(1000),
+    /** Hours of audio a tenant may submit per UTC day; 0: no limit. */
+    TENANT_MAX_AUDIO_HOURS_PER_DAY: z.coerce.number().min(0).default(0),
+    /** Live-caption sessions a tenant may run at once. */
+    TENANT_MAX_LIVE_SESSIONS: z.coerce.number().int().positive().default(50),
     /** Requests per minute per API key (Redis-backed when REDIS_URL is set). */
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
     /** A job's source media is deleted this long after it ends. */

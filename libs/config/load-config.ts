@@ -8,6 +8,13 @@ export interface ProviderCredentials {
   baseUrl?: string;
 }
 
+/** A tenant's limits: jobs queued or running at once, audio hours per UTC day (0: none), live sessions at once. */
+export interface TenantQuotaLimits {
+  jobsInFlight: number;
+  audioHoursPerDay: number;
+  liveSessions: number;
+}
+
 export interface AppConfig {
   env: Env['NODE_ENV'];
   logLevel: Env['LOG_LEVEL'];
@@ -46,6 +53,8 @@ export interface AppConfig {
     maxConcurrentActivities: number;
   };
   live: { maxSessionMinutes: number; idleTimeoutSeconds: number; maxSpeakersPerInstance: number };
+  /** Every tenant's limits unless its own override says otherwise (0 audio hours: no limit). */
+  quotas: TenantQuotaLimits;
   /** Absolute path where media, chunks and large transcripts are kept. */
   storage: { dir: string; maxUploadBytes: number; uploadIdleTimeoutMs: number };
   media: MediaTools;
@@ -101,6 +110,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       corsOrigins: env.CORS_ORIGINS,
       publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${env.PORT}`).replace(/\/+$/, ''),
       rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+    },
+    quotas: {
+      jobsInFlight: env.TENANT_MAX_JOBS_IN_FLIGHT,
+      audioHoursPerDay: env.TENANT_MAX_AUDIO_HOURS_PER_DAY,
+      liveSessions: env.TENANT_MAX_LIVE_SESSIONS,
     },
     retention: {
       mediaHours: env.MEDIA_RETENTION_HOURS,

@@ -5,6 +5,7 @@ import { DatabaseModule } from '../db/database.module';
 import { RepositoriesModule } from '../db/repositories.module';
 import { TranscriptsRepository } from '../db/transcripts.repository';
 import { JobsService } from '../jobs/jobs.service';
+import { TenantQuotas } from '../tenants/tenant-quotas';
 import { LiveSessionsService } from '../live/live-sessions.service';
 import { GuardedHttpClient } from '../net/guarded-http';
 import { OutboundPolicy } from '../net/outbound-policy';
@@ -20,6 +21,7 @@ const SERVICES = [
   ProviderRegistry,
   TranscriptStore,
   JobsService,
+  TenantQuotas,
   LiveSessionsService,
   ApiKeysService,
 ];
@@ -65,6 +67,7 @@ export class CoreModule {
             new TranscriptStore(transcripts, storage),
         },
         JobsService,
+        TenantQuotas,
         LiveSessionsService,
         ApiKeysService,
       ],

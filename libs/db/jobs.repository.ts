@@ -98,6 +98,30 @@ export class JobsRepository {
     return { jobs, usage: [...totals.values()].sort((a, b) => a.provider.localeCompare(b.provider)) };
   }
 
+  /** How many of the tenant's jobs are queued or running. */
+  async inFlightCount(tenantId: string): Promise<number> {
+    return this.model.countDocuments({ tenantId, status: { $in: ['queued', 'processing'] } });
+  }
+
+  /**
+   * Seconds of audio in the tenant's jobs submitted since `since` (as far as their length is known yet), and
+   * in deleted jobs that finished since then.
+   */
+  async audioSecondsSince(tenantId: string, since: Date): Promise<number> {
+    const [jobs, deleted] = await Promise.all([
+      this.model.aggregate<{ seconds: number }>([
+        { $match: { tenantId, createdAt: { $gte: since }, durationS: { $gt: 0 } } },
+        { $group: { _id: null, seconds: { $sum: '$durationS' } } },
+      ]),
+      this.deletedUsage.aggregate<{ seconds: number }>([
+        { $match: { tenantId, finishedAt: { $gte: since } } },
+        { $unwind: '$usage' },
+        { $group: { _id: null, seconds: { $sum: '$usage.audioSeconds' } } },
+      ]),
+    ]);
+    return (jobs[0]?.seconds ?? 0) + (deleted[0]?.seconds ?? 0);
+  }
+
   /** Ids of jobs that ended after `after` and before `to`, oldest first (retention walks this window page by page). */
   async finishedBetween(after: SweepPosition, to: Date, limit: number): Promise<{ _id: string; finishedAt: Date }[]> {
     const rows = await this.model

@@ -76,6 +76,8 @@ export const LiveSessionSchema = new Schema<LiveSessionDocument>(
 );
 // A tenant's sessions, newest first (ids sort by start time).
 LiveSessionSchema.index({ tenantId: 1, _id: -1 });
+// A tenant's running sessions, counted against its live-session quota.
+LiveSessionSchema.index({ tenantId: 1, status: 1 });
 // The retention sweep walks sessions by start time, the id breaking ties between pages.
 LiveSessionSchema.index({ startedAt: 1, _id: 1 });
 // The sweep finds sessions left live by a crashed instance.

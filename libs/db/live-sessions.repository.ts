@@ -129,6 +129,11 @@ export class LiveSessionsRepository {
     return { sessions: row?.sessions ?? 0, audioSeconds: row?.audioSeconds ?? 0, live };
   }
 
+  /** The tenant's sessions recorded as live, at most `limit` of them. */
+  async liveOfTenant(tenantId: string, limit: number): Promise<LiveSessionDocument[]> {
+    return this.sessions.find({ tenantId, status: 'live' }).limit(limit).lean();
+  }
+
   async findForTenant(tenantId: string, sessionId: string): Promise<LiveSessionDocument | undefined> {
     // Read by id alone and compared here: an `_id`-only filter is a point read on every MongoDB-wire server.
     const session = await this.sessions.findById(sessionId).lean();

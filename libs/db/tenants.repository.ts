@@ -1,4 +1,5 @@
 import type { Connection, Model } from 'mongoose';
+import type { TenantQuotaLimits } from '../config';
 import { modelOn } from './model-on';
 import { newId } from './ids';
 import { isDuplicateKeyError } from './mongo-errors';
@@ -8,6 +9,7 @@ export interface Tenant {
   id: string;
   name: string;
   createdAt: Date;
+  quotas: Partial<TenantQuotaLimits>;
 }
 
 export class TenantNameTakenError extends Error {
@@ -44,12 +46,17 @@ export class TenantsRepository {
     return doc ? toTenant(doc) : undefined;
   }
 
+  /** Replaces the tenant's quota overrides (an empty object: the configured limits apply). */
+  async setQuotas(id: string, quotas: Partial<TenantQuotaLimits>): Promise<void> {
+    await this.model.updateOne({ _id: id }, { $set: { quotas } });
+  }
+
   async findById(id: string): Promise<Tenant | undefined> {
     const doc = await this.model.findById(id).lean();
     return doc ? toTenant(doc) : undefined;
   }
 }
 
-function toTenant(doc: Pick<TenantDocument, '_id' | 'name' | 'createdAt'>): Tenant {
-  return { id: doc._id, name: doc.name, createdAt: doc.createdAt };
+function toTenant(doc: Pick<TenantDocument, '_id' | 'name' | 'createdAt' | 'quotas'>): Tenant {
+  return { id: doc._id, name: doc.name, createdAt: doc.createdAt, quotas: doc.quotas ?? {} };
 }

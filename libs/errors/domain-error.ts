@@ -8,6 +8,7 @@ export const DOMAIN_ERROR_STATUS = {
   conflict: 409,
   gone: 410,
   unprocessable: 422,
+  limited: 429,
   unavailable: 503,
 } as const;
 
@@ -20,7 +21,7 @@ export class DomainError extends Error {
     /** The stable code clients branch on; the kind itself unless a rule names a finer one. */
     readonly code: string = kind,
     readonly details?: Record<string, unknown>,
-    /** For `unavailable`: when to try again. */
+    /** For `unavailable` and `limited`: when to try again. */
     readonly retryAfterSeconds?: number,
   ) {
     super(message);

@@ -16,6 +16,7 @@ import { WebhooksRepository } from '../db/webhooks.repository';
 import { DomainError } from '../errors/domain-error';
 import { jobKeys, LocalStorage } from '../storage/local-storage';
 import { TranscriptStore } from '../transcripts/transcript-store';
+import { TenantQuotas } from '../tenants/tenant-quotas';
 import { newJobRecord } from './new-job';
 import { startJobWorkflow, startRecordedJob } from './start-job-workflow';
 
@@ -76,13 +77,14 @@ export class JobsService {
     private readonly webhooks: WebhooksRepository,
     private readonly storage: LocalStorage,
     private readonly client: Client,
+    private readonly quotas: TenantQuotas,
   ) {}
 
   /**
    * Stores the job and starts its workflow: `created` false means the Idempotency-Key already names a job
-   * (returned instead, and an upload made for this request is removed). Whatever fails after the key was
-   * claimed withdraws the record and the claim, so a corrected retry can use the key; a workflow that cannot be
-   * started is `unavailable`.
+   * (returned instead, and an upload made for this request is removed). A new job must fit the tenant's quotas
+   * (`limited` otherwise). Whatever fails after the key was claimed withdraws the record and the claim, so a
+   * corrected retry can use the key; a workflow that cannot be started is `unavailable`.
    */
   async submit(submission: JobSubmission): Promise<{ job: JobDocument; created: boolean }> {
     const { input, fingerprint, idempotencyKey, metadata, upload } = submission;
@@ -95,6 +97,7 @@ export class JobsService {
     }
     let job: JobDocument;
     try {
+      await this.quotas.admitJob(input.tenantId);
       job = await this.jobs.create(newJobRecord(input, { metadata, ...upload }));
     } catch (error) {
       if (idempotencyKey) await this.idempotency.release(input.tenantId, idempotencyKey, input.jobId);

@@ -26,6 +26,8 @@ export interface ViewerGrant {
   expiresAt: Date;
 }
 
+/** Running sessions counted at most (far above any tenant's live-session quota). */
+const RUNNING_COUNT_MAX = 10_000;
 /** Sessions ended per write when retention ends those of crashed instances. */
 const END_BATCH = 500;
 
@@ -126,6 +128,12 @@ export class LiveSessionsService {
   async viewerGrant(token: string): Promise<ViewerGrant | undefined> {
     const stored = await this.viewerTokens.findValid(hashApiKey(token));
     return stored && { tenantId: stored.tenantId, sessionId: stored.sessionId, expiresAt: stored.expiresAt };
+  }
+
+  /** How many of the tenant's sessions run (live, their host alive), but for those of `exceptHost`. */
+  async runningCount(tenantId: string, exceptHost?: string): Promise<number> {
+    const live = await this.withLostHosts(await this.sessions.liveOfTenant(tenantId, RUNNING_COUNT_MAX));
+    return live.filter((session) => session.status === 'live' && (!exceptHost || session.hostId !== exceptHost)).length;
   }
 
   /** The tenant's sessions, newest first, after the session id `after`. */

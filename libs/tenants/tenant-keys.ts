@@ -8,14 +8,15 @@ import { TenantProvisioner, type ProvisionedKey } from './tenant-provisioner';
 
 export interface TenantKeys {
   provisioner: TenantProvisioner;
+  tenants: TenantsRepository;
   keys: ApiKeysService;
   /** The id of the tenant named `name`; not_found when there is none. */
   tenantId: (name: string) => Promise<string>;
 }
 
 /**
- * Tenants and their keys, straight in MongoDB: for tools that run outside the apps (`voxflow keys`, the demo,
- * the benchmarks). Connects, runs `use`, disconnects.
+ * Tenants, their keys and quotas, straight in MongoDB: for tools that run outside the apps (`voxflow keys`,
+ * `voxflow quotas`, the demo, the benchmarks). Connects, runs `use`, disconnects.
  */
 export async function withTenantKeys<T>(mongodbUri: string, use: (tools: TenantKeys) => Promise<T>): Promise<T> {
   const connection = await mongoose.createConnection(mongodbUri, { serverSelectionTimeoutMS: 10_000 }).asPromise();
@@ -27,6 +28,7 @@ export async function withTenantKeys<T>(mongodbUri: string, use: (tools: TenantK
     const keys = new ApiKeysService(keyRecords);
     return await use({
       provisioner: new TenantProvisioner(tenants, keys, secrets),
+      tenants,
       keys,
       tenantId: async (name) => {
         const tenant = await tenants.findByName(name);

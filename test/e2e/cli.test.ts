@@ -1,9 +1,6 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { startApiHarness, type ApiHarness } from '../support/api-harness';
 import { speechRecording } from '../support/audio-fixtures';
-
-const CLI = join(__dirname, '..', '..', 'dist', 'apps', 'cli', 'main.js');
+import { runCli } from '../support/cli-process';
 
 describe('voxflow CLI against the running API', () => {
   let api: ApiHarness;
@@ -18,17 +15,7 @@ describe('voxflow CLI against the running API', () => {
   });
 
   const cli = (args: string[], env: Record<string, string> = {}) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolvePromise) => {
-      execFile(
-        process.execPath,
-        [CLI, ...args],
-        {
-          env: { PATH: process.env.PATH ?? '', VOXFLOW_API_URL: api.baseUrl, VOXFLOW_API_KEY: key ?? '', ...env },
-          timeout: 90_000,
-        },
-        (error, stdout, stderr) => resolvePromise({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-      );
-    });
+    runCli(args, { VOXFLOW_API_URL: api.baseUrl, VOXFLOW_API_KEY: key ?? '', ...env });
 
   it('creates a key, submits a file with --wait, and reads status, list and transcripts', async () => {
     const created = await cli(['keys', 'create', '--tenant', `cli-${Date.now()}`, '--json'], {

@@ -11,6 +11,7 @@ import { InjectConfig, type AppConfig } from '../../../libs/config';
 import { isSupportedLanguage, LANGUAGE_CODES } from '../../../libs/contracts/languages';
 import { newId } from '../../../libs/db/ids';
 import { LiveSessionsService } from '../../../libs/live/live-sessions.service';
+import { TenantQuotas } from '../../../libs/tenants/tenant-quotas';
 import { ApiMetrics } from '../../../libs/metrics/api-metrics';
 import { DeepgramLiveUpstream } from '../../../libs/providers/deepgram-live.upstream';
 import { now, type SpeakerClientEvents, type SpeakerServerEvents } from './caption-events';
@@ -48,6 +49,7 @@ export class SpeakerGateway implements OnGatewayConnection, OnGatewayDisconnect,
     private readonly sessions: LiveSessionsService,
     private readonly metrics: ApiMetrics,
     private readonly host: LiveHost,
+    private readonly quotas: TenantQuotas,
     @InjectConfig() private readonly config: AppConfig,
     @Inject(LIVE_LIMITS) private readonly limits: LiveLimits,
   ) {
@@ -84,8 +86,20 @@ export class SpeakerGateway implements OnGatewayConnection, OnGatewayDisconnect,
       const { code, message } = refusalOf(error);
       return refuse(code, message);
     }
+    const [{ liveSessions: tenantLimit }, elsewhere] = await Promise.all([
+      this.quotas.limits(identity.tenantId),
+      this.sessions.runningCount(identity.tenantId, this.host.id),
+    ]);
     if (socket.disconnected) return;
-    // Checked with no await before the session is counted, so concurrent connections cannot overshoot.
+    // Checked with no await before the session is counted, so concurrent connections to this instance cannot
+    // overshoot (across instances, those starting at the same moment can, by their number).
+    const here = [...this.liveSessions].filter((session) => session.identity.tenantId === identity.tenantId).length;
+    if (here + elsewhere >= tenantLimit) {
+      return refuse(
+        'quota_exceeded',
+        `The tenant runs ${here + elsewhere} live sessions, its limit; end one or retry later.`,
+      );
+    }
     const { maxSpeakersPerInstance } = this.config.live;
     if (maxSpeakersPerInstance > 0 && this.liveSessions.size >= maxSpeakersPerInstance) {
       this.metrics.liveSpeakersRefused.inc();

@@ -2,6 +2,7 @@ import { Controller, Get, HttpStatus, Query } from '@nestjs/common';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { JobsService } from '../../../libs/jobs/jobs.service';
 import { LiveSessionsService } from '../../../libs/live/live-sessions.service';
+import { TenantQuotas } from '../../../libs/tenants/tenant-quotas';
 import { CurrentTenant, type AuthenticatedTenant } from '../auth/current-tenant.decorator';
 import { ApiError } from '../common/api-error';
 import { UsageQuery } from './usage.query';
@@ -40,6 +41,36 @@ export class UsageController {
       // Live captions stream to Deepgram: sessions started in the range, with the audio each relayed (recorded
       // when it ends; while it is live, or its API instance crashed, as of its host's last heartbeat).
       live: { sessions: live.sessions, audio_seconds: live.audioSeconds },
+    };
+  }
+}
+
+@ApiTags('usage')
+@ApiSecurity('api-key')
+@Controller('quotas')
+export class QuotasController {
+  constructor(
+    private readonly quotas: TenantQuotas,
+    private readonly liveSessions: LiveSessionsService,
+  ) {}
+
+  @Get()
+  @RequireScope('jobs:read')
+  @ApiOperation({
+    summary:
+      "The tenant's limits (set by the operator) and what it uses of them now; past one, submissions or live " +
+      'sessions answer 429 quota_exceeded.',
+  })
+  async get(@CurrentTenant() tenant: AuthenticatedTenant) {
+    const [view, live] = await Promise.all([this.quotas.view(tenant.id), this.liveSessions.runningCount(tenant.id)]);
+    return {
+      jobs_in_flight: { limit: view.limits.jobsInFlight, used: view.jobsInFlight },
+      audio_hours_per_day: {
+        limit: view.limits.audioHoursPerDay || null,
+        used: view.audioHoursToday,
+        resets_at: view.resetsAt.toISOString(),
+      },
+      live_sessions: { limit: view.limits.liveSessions, used: live },
     };
   }
 }
