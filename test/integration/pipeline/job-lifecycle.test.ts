@@ -30,15 +30,22 @@ describe('transcriptionJob lifecycle', () => {
     await harness?.close();
   });
 
+  /** A new tenant's job of the talk, reporting to `webhookUrl`. */
+  async function submitWithWebhook(webhookUrl: string, extra: { retention?: 'none' } = {}) {
+    const { tenantId, secret } = await harness.createTenant();
+    const jobId = await harness.submit({
+      tenantId,
+      source: { kind: 'url', url: files.url('/talk.mp3') },
+      webhookUrl,
+      ...extra,
+    });
+    return { jobId, secret };
+  }
+
   it('retries a failing webhook receiver with the same webhook-id and body until it accepts', async () => {
     const receiver = await startWebhookReceiver([500, 200]);
     try {
-      const { tenantId, secret } = await harness.createTenant();
-      const jobId = await harness.submit({
-        tenantId,
-        source: { kind: 'url', url: files.url('/talk.mp3') },
-        webhookUrl: receiver.url,
-      });
+      const { jobId, secret } = await submitWithWebhook(receiver.url);
       expect((await harness.waitForJob(jobId)).status).toBe('completed');
 
       const [first, second] = await receiver.waitFor(2, 30_000);
@@ -76,13 +83,7 @@ describe('transcriptionJob lifecycle', () => {
   it('keeps a retention "none" job\'s transcript until its webhook is delivered, then removes it and its media', async () => {
     const receiver = await startWebhookReceiver([500, 200]);
     try {
-      const { tenantId } = await harness.createTenant();
-      const jobId = await harness.submit({
-        tenantId,
-        source: { kind: 'url', url: files.url('/talk.mp3') },
-        webhookUrl: receiver.url,
-        retention: 'none',
-      });
+      const { jobId } = await submitWithWebhook(receiver.url, { retention: 'none' });
       expect((await harness.waitForJob(jobId)).status).toBe('completed');
       // The receiver refused the first attempt: the transcript waits for the retry.
       await receiver.waitFor(1);
@@ -104,12 +105,7 @@ describe('transcriptionJob lifecycle', () => {
   it('stops delivering when the receiver answers 410 Gone, and the job stays completed', async () => {
     const receiver = await startWebhookReceiver([410]);
     try {
-      const { tenantId } = await harness.createTenant();
-      const jobId = await harness.submit({
-        tenantId,
-        source: { kind: 'url', url: files.url('/talk.mp3') },
-        webhookUrl: receiver.url,
-      });
+      const { jobId } = await submitWithWebhook(receiver.url);
       expect((await harness.waitForJob(jobId)).status).toBe('completed');
       // The job workflow's own first attempt got the 410: no delivery workflow was started for retries.
       await harness.client.workflow.getHandle(jobId).result();
@@ -129,12 +125,7 @@ describe('transcriptionJob lifecycle', () => {
     harness.simulator.faults.update({ transcriptions: { latencyMs: 60_000 } });
     const receiver = await startWebhookReceiver([200]);
     try {
-      const { tenantId, secret } = await harness.createTenant();
-      const jobId = await harness.submit({
-        tenantId,
-        source: { kind: 'url', url: files.url('/talk.mp3') },
-        webhookUrl: receiver.url,
-      });
+      const { jobId, secret } = await submitWithWebhook(receiver.url);
       const handle = harness.client.workflow.getHandle(jobId);
 
       await waitUntil('provider calls in flight', async () => {
