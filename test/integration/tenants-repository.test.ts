@@ -25,9 +25,12 @@ describe('tenant repositories on the MongoDB-wire server', () => {
     expect(created.id).toMatch(/^ten_[0-9a-z]{26}$/);
 
     const found = await tenants.findByName('acme');
-    expect(found).toEqual({ id: created.id, name: 'acme', createdAt: created.createdAt });
+    // No quota of its own: the configured limits apply.
+    expect(found).toEqual({ id: created.id, name: 'acme', createdAt: created.createdAt, quotas: {} });
     expect(await tenants.findById(created.id)).toEqual(found);
     expect(await tenants.findByName('nobody')).toBeUndefined();
+    await tenants.setQuotas(created.id, { liveSessions: 3 });
+    expect((await tenants.findById(created.id))?.quotas).toEqual({ liveSessions: 3 });
   });
 
   it('lets exactly one of several concurrent creations of a name win, through the unique index', async () => {
