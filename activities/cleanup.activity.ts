@@ -6,9 +6,9 @@ export function createCleanupActivities({
   storage,
   chunks,
   jobs,
-  transcriptStore,
+  jobsService,
   config,
-}: Pick<ActivityDeps, 'storage' | 'chunks' | 'jobs' | 'transcriptStore' | 'config'>) {
+}: Pick<ActivityDeps, 'storage' | 'chunks' | 'jobs' | 'jobsService' | 'config'>) {
   return {
     /**
      * On success, failure and cancellation alike: temporary files, and the per-chunk results unless
@@ -22,11 +22,7 @@ export function createCleanupActivities({
 
     /** A `retention: none` job's final webhook was delivered: its media and transcripts go now. */
     async removeDeliveredContent({ jobId }: { jobId: string }): Promise<void> {
-      await Promise.all([
-        storage.remove(jobKeys.root(jobId)),
-        transcriptStore.removeForJob(jobId),
-        chunks.removeForJob(jobId),
-      ]);
+      await jobsService.removeContent(jobId);
       await jobs.markTranscriptsRemoved(jobId, 'delivery');
     },
   };

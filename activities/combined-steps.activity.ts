@@ -10,7 +10,7 @@ import { createSourceDownloader } from './download.activity';
 import { createMediaActivities } from './media.activity';
 import { keepHeartbeating } from './heartbeat';
 import { createTranscriptMerger } from './merge.activity';
-import { finishStoring } from './store.activity';
+import { usageOf } from './store.activity';
 
 /**
  * Two pairs of neighbouring steps as one activity each, for the common case: a short source, no translation.
@@ -50,7 +50,7 @@ export function createCombinedStepActivities(deps: ActivityDeps) {
         if (translationTargets(translateTo, merged.language).length > 0) {
           return { merged, stepMs: { merging: mergedAt - started } };
         }
-        const stored = await finishStoring(deps.storage, input.jobId, chunks);
+        const stored = usageOf(chunks);
         return { merged, stored, stepMs: { merging: mergedAt - started, storing: Date.now() - mergedAt } };
       } finally {
         stopHeartbeat();

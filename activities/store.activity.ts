@@ -1,20 +1,15 @@
 import { JOB_ERROR_CODES, type ProviderUsage, type SttProviderName } from '../libs/contracts/job';
 import type { JobChunkDocument } from '../libs/db/job-chunk.schema';
-import { jobKeys } from '../libs/storage/local-storage';
 import type { StoredJobResults, StoreJobResultsInput } from '../libs/contracts/activities';
 import type { ActivityDeps } from './activity-deps';
 import { permanent } from './failures';
 import { keepHeartbeating } from './heartbeat';
 
 /**
- * Confirms every transcript of the job is stored, sums provider usage from the chunk records, and removes
- * the temporary chunk files. Reads and deletes only, so running it twice is harmless.
+ * Confirms every transcript of the job is stored and sums provider usage from the chunk records (the job's
+ * temporary files go as it ends: removeIntermediates). Reads only, so running it twice is harmless.
  */
-export function createStoreActivities({
-  chunks,
-  transcripts,
-  storage,
-}: Pick<ActivityDeps, 'chunks' | 'transcripts' | 'storage'>) {
+export function createStoreActivities({ chunks, transcripts }: Pick<ActivityDeps, 'chunks' | 'transcripts'>) {
   return {
     async storeJobResults({ jobId, languages, chunkCount }: StoreJobResultsInput): Promise<StoredJobResults> {
       const stopHeartbeat = keepHeartbeating();
@@ -31,23 +26,14 @@ export function createStoreActivities({
     const missing = languages.filter((_, i) => !stored[i]);
     if (missing.length > 0) throw permanent(JOB_ERROR_CODES.internal, `transcripts missing for ${missing.join(', ')}`);
 
-    return finishStoring(storage, jobId, await chunks.listForJob(jobId, chunkCount));
+    return usageOf(await chunks.listForJob(jobId, chunkCount));
   }
 }
 
-/** Storing's end, with the job's chunk records in hand: their usage, and the job's temporary files removed. */
-export async function finishStoring(
-  storage: ActivityDeps['storage'],
-  jobId: string,
-  chunks: readonly JobChunkDocument[],
-): Promise<StoredJobResults> {
-  const results = usageOf(chunks);
-  await storage.remove(jobKeys.work(jobId));
-  return results;
-}
-
 /** What the job's chunk transcriptions used, per provider, from the chunk records. */
-function usageOf(chunks: readonly Pick<JobChunkDocument, 'provider' | 'durationS' | 'simulated'>[]): StoredJobResults {
+export function usageOf(
+  chunks: readonly Pick<JobChunkDocument, 'provider' | 'durationS' | 'simulated'>[],
+): StoredJobResults {
   const usage = new Map<string, ProviderUsage>();
   const providersUsed: SttProviderName[] = [];
   let simulated = false;

@@ -268,23 +268,33 @@ export class JobsService {
   async purge(job: JobDocument): Promise<RemovedJobData> {
     const jobId = job._id;
     const workflows = await Promise.all(jobWorkflowIds(jobId).map((id) => this.deleteWorkflow(id)));
-    const [files, transcripts, chunks, webhooks, idempotencyKeys] = await Promise.all([
-      this.storage.remove(jobKeys.root(jobId)),
-      this.transcriptStore.removeForJob(jobId),
-      this.chunks.removeForJob(jobId),
+    const [content, webhooks, idempotencyKeys] = await Promise.all([
+      this.removeContent(jobId),
       this.webhooks.removeForJob(jobId),
       this.idempotency.removeForJob(jobId),
     ]);
     await this.jobs.removeEnded(job);
     return {
-      files,
-      transcripts,
-      chunks,
+      ...content,
       webhookEvents: webhooks.events,
       webhookAttempts: webhooks.attempts,
       idempotencyKeys,
       workflowHistories: workflows.filter(Boolean).length,
     };
+  }
+
+  /**
+   * What a job holds of its audio and words: its files (media, work files, long transcripts), transcripts and
+   * translations, and chunk results. Deleting the job removes them, and so does the delivery of a `retention:
+   * none` job's webhook.
+   */
+  async removeContent(jobId: string): Promise<Pick<RemovedJobData, 'files' | 'transcripts' | 'chunks'>> {
+    const [files, transcripts, chunks] = await Promise.all([
+      this.storage.remove(jobKeys.root(jobId)),
+      this.transcriptStore.removeForJob(jobId),
+      this.chunks.removeForJob(jobId),
+    ]);
+    return { files, transcripts, chunks };
   }
 
   /** Deletes a workflow execution (terminating it if it runs); false when there is none. */

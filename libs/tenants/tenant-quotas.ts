@@ -38,27 +38,21 @@ export class TenantQuotas {
   }
 
   async view(tenantId: string): Promise<QuotaView> {
-    const today = startOfUtcDay();
-    const [limits, jobsInFlight, audioSeconds] = await Promise.all([
+    const [limits, jobsInFlight, audio] = await Promise.all([
       this.limits(tenantId),
       this.jobs.inFlightCount(tenantId),
-      this.jobs.audioSecondsSince(tenantId, today),
+      this.audioToday(tenantId),
     ]);
-    return {
-      limits,
-      jobsInFlight,
-      audioHoursToday: Math.round((audioSeconds / HOUR_S) * 1000) / 1000,
-      resetsAt: new Date(today.getTime() + 24 * HOUR_S * 1000),
-    };
+    return { limits, jobsInFlight, ...audio };
   }
 
   /**
    * Refuses a new job while the tenant has its limit of jobs queued or running, or has submitted its hours of
-   * audio today. Checked as a job is submitted, so concurrent submissions may pass it together (by their number
-   * at most); a job's own length counts once it is known.
+   * audio today (summed only when there is such a limit). Checked as a job is submitted, so concurrent
+   * submissions may pass it together (by their number at most); a job's own length counts once it is known.
    */
   async admitJob(tenantId: string): Promise<void> {
-    const { limits, jobsInFlight, audioHoursToday, resetsAt } = await this.view(tenantId);
+    const [limits, jobsInFlight] = await Promise.all([this.limits(tenantId), this.jobs.inFlightCount(tenantId)]);
     if (jobsInFlight >= limits.jobsInFlight) {
       throw new DomainError(
         'limited',
@@ -68,7 +62,9 @@ export class TenantQuotas {
         IN_FLIGHT_RETRY_S,
       );
     }
-    if (limits.audioHoursPerDay > 0 && audioHoursToday >= limits.audioHoursPerDay) {
+    if (limits.audioHoursPerDay === 0) return;
+    const { audioHoursToday, resetsAt } = await this.audioToday(tenantId);
+    if (audioHoursToday >= limits.audioHoursPerDay) {
       throw new DomainError(
         'limited',
         `The tenant submitted ${audioHoursToday} h of audio today, its limit of ${limits.audioHoursPerDay} h.`,
@@ -77,5 +73,14 @@ export class TenantQuotas {
         Math.max(1, Math.ceil((resetsAt.getTime() - Date.now()) / 1000)),
       );
     }
+  }
+
+  private async audioToday(tenantId: string): Promise<Pick<QuotaView, 'audioHoursToday' | 'resetsAt'>> {
+    const today = startOfUtcDay();
+    const seconds = await this.jobs.audioSecondsSince(tenantId, today);
+    return {
+      audioHoursToday: Math.round((seconds / HOUR_S) * 1000) / 1000,
+      resetsAt: new Date(today.getTime() + 24 * HOUR_S * 1000),
+    };
   }
 }

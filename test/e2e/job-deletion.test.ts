@@ -118,7 +118,7 @@ describe('deleting a job', () => {
     expect(((await again.json()) as { id: string }).id).not.toBe(id);
 
     // The workflows' histories, memos and search attributes go too. The server deletes them in the background,
-    // once the transfer queue has moved past the workflow's close (tens of seconds on the dev server).
+    // once its transfer queue has moved past the workflow's close (docs/operations.md).
     for (const workflowId of [id, `${id}-webhook-completed`]) {
       await waitUntil(
         `workflow ${workflowId} deleted`,

@@ -64,7 +64,7 @@ export class JwtVerifier {
         algorithms: ['RS256'],
       }));
     } catch (error) {
-      throw refusalOf(error);
+      throw jwtRefusal(error);
     }
     const claimed = payload[settings.tenantClaim];
     const tenant = typeof claimed === 'string' && claimed ? claimed : settings.defaultTenant;
@@ -95,7 +95,8 @@ function scopesOf(claim: unknown): Scope[] {
   return scopes.length > 0 ? [...new Set(scopes)] : LIVE_SCOPES;
 }
 
-function refusalOf(error: unknown): JwtRefusedError {
+/** What jose's error means, in words for the client. */
+function jwtRefusal(error: unknown): JwtRefusedError {
   if (error instanceof joseErrors.JWTExpired) return new JwtRefusedError('auth_expired', 'The token has expired.');
   if (error instanceof joseErrors.JWTClaimValidationFailed)
     return new JwtRefusedError('auth_invalid', `The token's "${error.claim}" claim is not accepted.`);

@@ -67,7 +67,7 @@ export class LiveAuthenticator {
   }
 
   /** The connection's identity, if it may do what `scope` allows. */
-  async authenticate(token: unknown, scope: Scope): Promise<LiveIdentity> {
+  private async authenticate(token: unknown, scope: Scope): Promise<LiveIdentity> {
     const identity = await this.identify(token);
     if (!identity.scopes.includes(scope))
       throw new LiveAuthError('insufficient_scope', `This key or token lacks the "${scope}" scope.`);

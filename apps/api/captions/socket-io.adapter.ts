@@ -5,13 +5,14 @@ import { Redis } from 'ioredis';
 import type { Namespace, Server, ServerOptions } from 'socket.io';
 import type { AppConfig } from '../../../libs/config';
 import type { CaptionPubSub } from './caption-pub-sub';
+import { DEFAULT_LIVE_LIMITS } from './live-limits';
 
 /**
- * socket.io's own message cap, past which it closes the connection before parsing: above any legitimate frame
- * (64 KiB of PCM, 87 KB as base64), so a frame between the two is refused by the session and anything larger
- * never reaches it.
+ * socket.io's own message cap, past which it closes the connection before parsing: room for the largest frame a
+ * session accepts as base64 (4/3 of its bytes) and its envelope, so a frame between the two is refused by the
+ * session and anything larger never reaches it.
  */
-const MAX_MESSAGE_BYTES = 128 * 1024;
+const MAX_MESSAGE_BYTES = 2 * DEFAULT_LIVE_LIMITS.maxFrameBytes;
 /** How long a join waits for Redis to confirm its subscription; past it (Redis away) the join goes on. */
 const JOIN_CONFIRM_TIMEOUT_MS = 2_000;
 

@@ -1,3 +1,4 @@
+import { SecondWindow } from './second-window';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@nestjs/common';
 import type { LiveSessionsService } from '../../../libs/live/live-sessions.service';
@@ -72,8 +73,8 @@ export class SpeakerSession {
   private upstreamOffsetS = 0;
   private seq = 0;
   private state: 'starting' | 'live' | 'reconnecting' | 'ending' | 'ended' = 'starting';
-  /** Frames of the current second: how many arrived, how many were refused, which refusals were reported. */
-  private frameWindow = { startedAt: Date.now(), frames: 0, refused: 0, reported: new Set<string>() };
+  /** This second's frames: arrived, refused, and each kind of refusal. */
+  private readonly frames = new SecondWindow();
   private idleTimer?: NodeJS.Timeout;
   private lengthTimer?: NodeJS.Timeout;
   private bufferWarned = false;
@@ -130,7 +131,7 @@ export class SpeakerSession {
   onAudio(payload: unknown): void {
     if (this.state === 'ending' || this.state === 'ended') return;
     const { maxFrameBytes, maxFramesPerSecond } = this.deps.limits;
-    if (!this.countFrame())
+    if (this.frames.count('arrived') > maxFramesPerSecond)
       return this.refuse(
         'rate_limited',
         `At most ${maxFramesPerSecond} audio frames a second; extra frames were dropped.`,
@@ -300,24 +301,14 @@ export class SpeakerSession {
     }
   }
 
-  /** Counts a frame in the current second; false once the second has had its allowed frames. */
-  private countFrame(): boolean {
-    const window = this.frameWindow;
-    if (Date.now() - window.startedAt >= 1000)
-      Object.assign(window, { startedAt: Date.now(), frames: 0, refused: 0, reported: new Set<string>() });
-    return ++window.frames <= this.deps.limits.maxFramesPerSecond;
-  }
-
   /** Drops a frame: the speaker hears each kind of refusal once a second, and too many end the session. */
   private refuse(code: string, message: string): void {
-    const window = this.frameWindow;
-    if (++window.refused >= this.deps.limits.maxFramesPerSecond) {
-      void this.end('frames_refused', `${window.refused} frames were refused within a second; the session ended.`);
+    const refused = this.frames.count('refused');
+    if (refused >= this.deps.limits.maxFramesPerSecond) {
+      void this.end('frames_refused', `${refused} frames were refused within a second; the session ended.`);
       return;
     }
-    if (window.reported.has(code)) return;
-    window.reported.add(code);
-    this.warn(code, message);
+    if (this.frames.count(code) === 1) this.warn(code, message);
   }
 
   private armIdleTimer(): void {

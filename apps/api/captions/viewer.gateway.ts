@@ -21,6 +21,7 @@ import {
   type ViewerServerEvents,
 } from './caption-events';
 import { FLUSH_AFTER_MS } from './caption-line-writer';
+import { SecondWindow } from './second-window';
 import { LiveAuthenticator, refusalOf, type LiveIdentity } from './live-authenticator';
 
 const RECENT_LINES = 20;
@@ -46,7 +47,7 @@ type ViewerSocket = Socket<
     identity?: LiveIdentity;
     ready?: Promise<void>;
     expiry?: NodeJS.Timeout;
-    watches?: { startedAt: number; count: number };
+    watches?: SecondWindow;
   }
 >;
 
@@ -158,9 +159,7 @@ export class ViewerGateway implements OnGatewayConnection, OnGatewayDisconnect, 
    * them at twice the rate and more is disconnected.
    */
   private admitWatch(socket: ViewerSocket): boolean {
-    const window = (socket.data.watches ??= { startedAt: Date.now(), count: 0 });
-    if (Date.now() - window.startedAt >= 1000) Object.assign(window, { startedAt: Date.now(), count: 0 });
-    const count = ++window.count;
+    const count = (socket.data.watches ??= new SecondWindow()).count('watch');
     if (count <= WATCHES_PER_SECOND) return true;
     if (count === WATCHES_PER_SECOND + 1 || count >= 2 * WATCHES_PER_SECOND) {
       const message = `At most ${WATCHES_PER_SECOND} watch events a second.`;
