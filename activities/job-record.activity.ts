@@ -1,3 +1,4 @@
+import { audioMinutesBucket } from '../libs/metrics/worker-metrics';
 import type { RecordJobInput } from '../libs/contracts/activities';
 import type { ActivityDeps } from './activity-deps';
 
@@ -17,6 +18,13 @@ export function createJobRecordActivities({ jobs, metrics }: Pick<ActivityDeps, 
       }
       if (rest.status === 'completed' || rest.status === 'failed' || rest.status === 'cancelled') {
         metrics.jobsFinished.inc({ status: rest.status });
+        const job = await jobs.findById(jobId);
+        if (job && finishedAt) {
+          metrics.jobDuration.observe(
+            { status: rest.status, audio_minutes: audioMinutesBucket(job.durationS) },
+            (Date.parse(finishedAt) - job.createdAt.getTime()) / 1000,
+          );
+        }
       }
     },
   };

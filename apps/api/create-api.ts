@@ -123,11 +123,13 @@ function httpMetrics(metrics: ApiMetrics) {
   return (req: Request, res: Response, next: NextFunction) => {
     const end = metrics.httpDuration.startTimer();
     res.once('finish', () => {
-      // The matched route pattern (/v1/jobs/:id), never the raw URL: bounded label values.
+      // The matched route pattern (/v1/jobs/:id), never the raw URL: bounded label values. An upload lasts as
+      // long as the client takes to send it, so it has a route of its own, which latency alerts leave out.
       const route = (req.route as { path?: string } | undefined)?.path;
+      const upload = req.is('multipart/form-data') ? ' (upload)' : '';
       end({
         method: req.method,
-        route: route ? `${req.baseUrl}${route}` : 'unmatched',
+        route: route ? `${req.baseUrl}${route}${upload}` : 'unmatched',
         status: String(res.statusCode),
       });
     });

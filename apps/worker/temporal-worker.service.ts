@@ -10,6 +10,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Server } from 'node:http';
 import { createActivities } from '../../activities';
 import { InjectConfig, type AppConfig } from '../../libs/config';
+import { operationsSummary } from '../../libs/jobs/operations-summary';
 import { checkMediaTools } from '../../libs/media/check-media-tools';
 import { temporalConnectionOptions } from '../../libs/temporal/connection-options';
 import { TRACING } from '../../libs/temporal/temporal-client.module';
@@ -74,11 +75,11 @@ export class TemporalWorkerService implements OnApplicationBootstrap, BeforeAppl
 
   private async serveHealth(): Promise<void> {
     if (this.config.worker.metricsPort <= 0) return;
-    this.metricsServer = await this.deps.metrics.serve(
-      this.config.worker.metricsPort,
-      () => (this.refusal ? { ready: false, reason: this.refusal } : { ready: this.state === 'RUNNING' }),
-      this.config.worker.metricsHost,
-    );
+    this.deps.metrics.watchStorage(this.config.storage.dir);
+    this.metricsServer = await this.deps.metrics.serve(this.config.worker.metricsPort, this.config.worker.metricsHost, {
+      readiness: () => (this.refusal ? { ready: false, reason: this.refusal } : { ready: this.state === 'RUNNING' }),
+      summary: () => operationsSummary(this.deps),
+    });
   }
 
   /** Settles when the worker stops: after shutdown, or with the error that killed it. */

@@ -67,6 +67,8 @@ export async function surveyPieces(options: InfraOptions, tests: boolean): Promi
   if (tests) {
     pieces.push(
       Promise.resolve(onPathOrApt('espeak-ng', 'espeak-ng')),
+      // The alert rules' unit tests (`promtool test rules`); Debian ships promtool in its prometheus package.
+      Promise.resolve(onPathOrApt('promtool', 'prometheus')),
       Promise.resolve(chromium()),
       dockerCompose(),
       Promise.resolve(built(kustomize(options.cacheDir), 'kustomize')),

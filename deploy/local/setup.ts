@@ -8,7 +8,7 @@ import { run } from './toolchain';
 
 /**
  * `npm run setup [-- --tests]`, run first by `npm run demo`, `npm start` and `npm test`: finds what npm does not
- * bring (media tools, the servers, and for the tests espeak-ng, Chromium, docker-compose and kustomize),
+ * bring (media tools, the servers, and for the tests espeak-ng, Chromium, docker-compose, promtool and kustomize),
  * installs what is missing (Debian packages as root; Go builds into the cache), then bundles the workflows.
  * When something cannot be installed here it says so within seconds, a line per piece, before building
  * anything. Build and install output goes to a log file, named when a step fails.

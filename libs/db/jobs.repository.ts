@@ -25,6 +25,14 @@ export interface JobListOptions {
   after?: string;
 }
 
+/** Jobs waiting and running now, and jobs that ended in a window. */
+export interface JobActivity {
+  queued: number;
+  processing: number;
+  endedByStatus: Partial<Record<JobStatus, number>>;
+  failedByCode: Record<string, number>;
+}
+
 /** Jobs. Every tenant-facing read takes the tenant id, so isolation is in the query, not in the caller. */
 export class JobsRepository {
   private readonly model: Model<JobDocument>;
@@ -96,6 +104,29 @@ export class JobsRepository {
       }
     }
     return { jobs, usage: [...totals.values()].sort((a, b) => a.provider.localeCompare(b.provider)) };
+  }
+
+  /**
+   * For the operations summary: jobs queued and processing now, and those that ended since `since` by status
+   * and (failed ones) by error code; of one tenant, or of all.
+   */
+  async activitySince(since: Date, tenantId?: string): Promise<JobActivity> {
+    const scope = tenantId ? { tenantId } : {};
+    const [queued, processing, ended] = await Promise.all([
+      this.model.countDocuments({ ...scope, status: 'queued' }),
+      this.model.countDocuments({ ...scope, status: 'processing' }),
+      this.model.aggregate<{ _id: { status: JobStatus; code?: string }; count: number }>([
+        { $match: { ...scope, finishedAt: { $gte: since } } },
+        { $group: { _id: { status: '$status', code: '$error.code' }, count: { $sum: 1 } } },
+      ]),
+    ]);
+    const endedByStatus: Partial<Record<JobStatus, number>> = {};
+    const failedByCode: Record<string, number> = {};
+    for (const { _id, count } of ended) {
+      endedByStatus[_id.status] = (endedByStatus[_id.status] ?? 0) + count;
+      if (_id.status === 'failed') failedByCode[_id.code ?? 'unknown'] = count;
+    }
+    return { queued, processing, endedByStatus, failedByCode };
   }
 
   /** How many of the tenant's jobs are queued or running. */

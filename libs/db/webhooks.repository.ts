@@ -76,4 +76,9 @@ export class WebhooksRepository {
   async attemptsForJob(jobId: string): Promise<WebhookAttemptDocument[]> {
     return this.attempts.find({ jobId }).sort({ at: 1 }).lean();
   }
+
+  /** Delivery attempts made since `since` that did not deliver (of one tenant, or of all). */
+  async failedAttemptsSince(since: Date, tenantId?: string): Promise<number> {
+    return this.attempts.countDocuments({ ...(tenantId ? { tenantId } : {}), at: { $gte: since }, delivered: false });
+  }
 }

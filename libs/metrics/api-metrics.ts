@@ -31,6 +31,18 @@ export class ApiMetrics extends MetricRegistry {
 
   readonly liveSessions = this.gauge('voxflow_live_sessions', 'Open live-caption connections by role', ['role']);
 
+  /** Set once from LIVE_MAX_SPEAKERS_PER_INSTANCE (0: no limit), so an alert can compare sessions with it. */
+  readonly liveSpeakerLimit = this.gauge(
+    'voxflow_live_speaker_limit',
+    'Live sessions one instance relays at most (LIVE_MAX_SPEAKERS_PER_INSTANCE; 0 means no limit)',
+  );
+
+  readonly authFailures = this.counter(
+    'voxflow_auth_failures_total',
+    'Refused credentials (missing, unknown, revoked, expired or invalid keys and tokens) by surface (http or live)',
+    ['surface'],
+  );
+
   readonly liveSpeakersRefused = this.counter(
     'voxflow_live_speakers_refused_total',
     'Speaker connections refused because the instance relays LIVE_MAX_SPEAKERS_PER_INSTANCE sessions',

@@ -1,4 +1,5 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import { buildInfo } from '../config/build-info';
 import { MetricRegistry } from './metric-registry';
 
 /** The worker's Prometheus metrics, served on WORKER_METRICS_PORT (/metrics). */
@@ -24,33 +25,61 @@ export class WorkerMetrics extends MetricRegistry {
 
   readonly jobsFinished = this.counter('voxflow_jobs_finished_total', 'Jobs that ended, by final status', ['status']);
 
+  /** End to end, as the client sees it: from the job's creation (the 202) to its final record. */
+  readonly jobDuration = this.histogram(
+    'voxflow_job_duration_seconds',
+    'Time from submission to the final status, by status and length of the audio (audio_minutes: 0-1, 1-10, 10-60, 60+ or unknown)',
+    [1, 2.5, 5, 10, 30, 60, 120, 180, 300, 600, 900, 1800, 3600, 7200],
+    ['status', 'audio_minutes'],
+  );
+
   constructor() {
     super('worker');
   }
 
   /**
-   * The worker's only HTTP surface: /metrics for Prometheus, /health (the process answers) and
-   * /health/ready (the Temporal worker is running, or why not) for orchestrator probes.
+   * The worker's only HTTP surface, for operators and orchestrators, never tenants: /metrics for Prometheus,
+   * /health (the process answers, and its release), /health/ready (the Temporal worker is running, or why not)
+   * and /summary (the operations summary across tenants).
    */
-  serve(port: number, readiness: () => { ready: boolean; reason?: string }, host: string): Promise<Server> {
+  serve(port: number, host: string, routes: WorkerRoutes): Promise<Server> {
+    const json = (res: ServerResponse, status: number, body: unknown) =>
+      void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     const server = createServer((req, res) => {
-      if (req.url === '/health')
-        return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+      if (req.url === '/health') return json(res, 200, { status: 'ok', ...buildInfo('voxflow-worker') });
       if (req.url === '/health/ready') {
-        const { ready, reason } = readiness();
-        return void res
-          .writeHead(ready ? 200 : 503, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ status: ready ? 'ok' : 'error', worker: ready ? 'running' : 'not running', reason }));
+        const { ready, reason } = routes.readiness();
+        return json(res, ready ? 200 : 503, {
+          status: ready ? 'ok' : 'error',
+          worker: ready ? 'running' : 'not running',
+          reason,
+        });
       }
-      if (req.url !== '/metrics') return void res.writeHead(404).end();
-      this.registry
-        .metrics()
-        .then((body) => res.writeHead(200, { 'content-type': this.registry.contentType }).end(body))
-        .catch(() => res.writeHead(500).end());
+      const answer =
+        req.url === '/metrics'
+          ? this.registry
+              .metrics()
+              .then((body) => res.writeHead(200, { 'content-type': this.registry.contentType }).end(body))
+          : req.url === '/summary'
+            ? routes.summary().then((summary) => json(res, 200, summary))
+            : Promise.resolve(void res.writeHead(404).end());
+      answer.catch(() => res.writeHead(500).end());
     });
     return new Promise((resolvePromise, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => resolvePromise(server));
     });
   }
+}
+
+export interface WorkerRoutes {
+  readiness: () => { ready: boolean; reason?: string };
+  summary: () => Promise<unknown>;
+}
+
+/** The audio-length bucket of voxflow_job_duration_seconds: end-to-end targets are per length of audio. */
+export function audioMinutesBucket(audioSeconds: number | undefined): string {
+  if (!audioSeconds || audioSeconds <= 0) return 'unknown';
+  const minutes = audioSeconds / 60;
+  return minutes < 1 ? '0-1' : minutes < 10 ? '1-10' : minutes < 60 ? '10-60' : '60+';
 }

@@ -1,3 +1,4 @@
+import type { OperationsSummary } from '../../libs/jobs/operations-summary';
 import { parse as parseVtt } from 'node-webvtt';
 import { Webhook } from 'standardwebhooks';
 import { requestFingerprint } from '../../apps/api/jobs/job-request';
@@ -300,5 +301,30 @@ describe('jobs API over HTTP', () => {
         new RegExp(`voxflow_task_queue_backlog_age_seconds\\{[^}]*type="${type}"[^}]*\\} [\\d.e-]+`),
       );
     }
+  });
+
+  it("gives a tenant's admin its operations summary, and no one else's; counts refused credentials", async () => {
+    const summary = async (asKey: string) => {
+      const response = await api.call('/v1/admin/summary', { key: asKey });
+      expect(response.status).toBe(200);
+      return (await response.json()) as OperationsSummary;
+    };
+    const mine = await summary(key);
+    expect(mine).toMatchObject({ scope: 'tenant', queue_depth: 0, webhook_failures_last_hour: 0 });
+    expect(mine.jobs.completed_last_hour).toBeGreaterThanOrEqual(1);
+    expect(await summary(otherKey)).toMatchObject({
+      scope: 'tenant',
+      queue_depth: 0,
+      jobs: { queued: 0, processing: 0, completed_last_hour: 0, failed_last_hour: 0, cancelled_last_hour: 0 },
+      errors_last_hour: {},
+    });
+    const { key: readOnly } = await api.createApiKey(undefined, { scopes: ['jobs:read'] });
+    expect((await api.call('/v1/admin/summary', { key: readOnly })).status).toBe(403);
+
+    expect((await api.call('/v1/jobs', { key: 'vf_not_a_key' })).status).toBe(401);
+    const metrics = await (await api.call('/metrics')).text();
+    expect(metrics).toMatch(/voxflow_auth_failures_total\{surface="http"[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/voxflow_storage_bytes\{state="available"[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/voxflow_live_speaker_limit\{[^}]*\} [1-9]/);
   });
 });

@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { hashApiKey } from '../../../libs/auth/api-key';
 import type { Scope } from '../../../libs/auth/scopes';
 import { InjectConfig, type AppConfig } from '../../../libs/config';
+import { ApiMetrics } from '../../../libs/metrics/api-metrics';
 import { ApiError } from '../common/api-error';
 import { RateLimiter } from '../rate-limit/rate-limiter';
 import { ApiKeyResolver } from './api-key.resolver';
@@ -42,6 +43,7 @@ export class ApiKeyGuard implements CanActivate {
     private readonly jwt: JwtVerifier,
     private readonly limiter: RateLimiter,
     @InjectConfig() private readonly config: AppConfig,
+    private readonly metrics: ApiMetrics,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -53,6 +55,7 @@ export class ApiKeyGuard implements CanActivate {
     if (!scope) throw new Error(`${context.getClass().name}.${context.getHandler().name} names no scope`);
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const caller = await this.identify(presentedKey(request)).catch(async (error: unknown) => {
+      this.metrics.authFailures.inc({ surface: 'http' });
       const decision = await this.limiter.hit(`auth-fail:${request.ip ?? 'unknown'}`, FAILED_AUTH_PER_MINUTE, 60_000);
       if (!decision.allowed) throw this.tooMany(decision.retryAfterMs, 'Too many failed authentication attempts.');
       throw error;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { API_KEY_PATTERN, apiKeyPrefix, VIEWER_TOKEN_PATTERN } from '../../../libs/auth/api-key';
+import { ApiMetrics } from '../../../libs/metrics/api-metrics';
 import type { Scope } from '../../../libs/auth/scopes';
 import type { LiveAuthType } from '../../../libs/db/live-session.schema';
 import { LiveSessionsService } from '../../../libs/live/live-sessions.service';
@@ -48,6 +49,7 @@ export class LiveAuthenticator {
     private readonly sessions: LiveSessionsService,
     private readonly limiter: RateLimiter,
     private readonly jwt: JwtVerifier,
+    private readonly metrics: ApiMetrics,
   ) {}
 
   /**
@@ -60,6 +62,7 @@ export class LiveAuthenticator {
     try {
       return await this.authenticate((handshake.auth as { token?: unknown } | undefined)?.token, scope);
     } catch (error) {
+      this.metrics.authFailures.inc({ surface: 'live' });
       const decision = await this.limiter.hit(failures, FAILED_AUTH_PER_MINUTE, 60_000);
       if (!decision.allowed) throw new LiveAuthError('rate_limited', 'Too many failed authentication attempts.');
       throw refusalOf(error);

@@ -67,10 +67,14 @@ export class VoxflowIoAdapter extends IoAdapter {
     await super.close(server);
     // QUIT skips the auto-pipeline: a PING queued behind the last publishes returns once they are sent,
     // instead of those publishes failing (unhandled, inside the adapter) on a closed connection.
+    // While Redis is down both would wait for it forever (these connections queue offline): just disconnect.
     const connections = this.connections.splice(0);
-    await Promise.all(connections.map(({ pub }) => pub.ping().catch(() => undefined)));
-    const clients = connections.flatMap(({ pub, sub }) => [pub, sub]);
-    await Promise.all(clients.map((client) => client.quit().catch(() => client.disconnect())));
+    const ready = (client: Redis) => client.status === 'ready';
+    await Promise.all(connections.filter(({ pub }) => ready(pub)).map(({ pub }) => pub.ping().catch(() => undefined)));
+    for (const client of connections.flatMap(({ pub, sub }) => [pub, sub])) {
+      if (ready(client)) await client.quit().catch(() => client.disconnect());
+      else client.disconnect();
+    }
   }
 }
 

@@ -1,7 +1,9 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, MongooseHealthIndicator } from '@nestjs/terminus';
+import { buildInfo } from '../../../libs/config/build-info';
 import { Public } from '../auth/public.decorator';
+import { RedisHealthIndicator } from './redis.health';
 import { StorageHealthIndicator } from './storage.health';
 import { TemporalHealthIndicator } from './temporal.health';
 
@@ -16,13 +18,13 @@ export class HealthController {
     private readonly mongodb: MongooseHealthIndicator,
     private readonly temporal: TemporalHealthIndicator,
     private readonly storage: StorageHealthIndicator,
+    private readonly redis: RedisHealthIndicator,
   ) {}
 
-  /** Liveness: the process serves HTTP. Dependencies are deliberately not checked here. */
+  /** Liveness: the process serves HTTP, and which release it runs. Dependencies are deliberately not checked here. */
   @Get()
-  @HealthCheck()
   live() {
-    return this.health.check([]);
+    return { status: 'ok', ...buildInfo('voxflow-api') };
   }
 
   /** Readiness: 503 naming each failing dependency. */
@@ -33,6 +35,7 @@ export class HealthController {
       () => this.mongodb.pingCheck('mongodb').withTimeout(CHECK_TIMEOUT_MS),
       () => this.temporal.check('temporal', CHECK_TIMEOUT_MS),
       () => this.storage.check('storage', CHECK_TIMEOUT_MS),
+      ...(this.redis.configured ? [() => this.redis.check('redis', CHECK_TIMEOUT_MS)] : []),
     ]);
   }
 }

@@ -23,7 +23,10 @@ export class MetricsService {
     @InjectConnection() private readonly connection: Connection,
     @Inject(TEMPORAL_PROBE_CONNECTION) private readonly temporal: TemporalConnection,
     @InjectConfig() private readonly config: AppConfig,
-  ) {}
+  ) {
+    metrics.watchStorage(config.storage.dir);
+    metrics.liveSpeakerLimit.set(config.live.maxSpeakersPerInstance);
+  }
 
   async render(): Promise<{ contentType: string; body: string }> {
     if (Date.now() - this.refreshedAt > REFRESH_TTL_MS) {

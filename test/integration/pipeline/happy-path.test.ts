@@ -1,3 +1,4 @@
+import type { OperationsSummary } from '../../../libs/jobs/operations-summary';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -168,7 +169,22 @@ describe('transcriptionJob: happy path', () => {
       /voxflow_provider_calls_total\{provider="openai",operation="translate",outcome="ok"[^}]*\} [1-9]/,
     );
     expect(metrics).toMatch(/voxflow_jobs_finished_total\{[^}]*status="completed"[^}]*\} 1\n/);
-    expect((await fetch(`http://127.0.0.1:${metricsPort}/health`)).status).toBe(200);
+    // End to end, by length of audio: three minutes of speech.
+    expect(metrics).toMatch(
+      /voxflow_job_duration_seconds_count\{[^}]*status="completed",audio_minutes="1-10"[^}]*\} 1\n/,
+    );
+    expect(metrics).toMatch(/voxflow_storage_bytes\{state="used"[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/voxflow_memory_limit_bytes\{[^}]*\} [1-9]/);
+    expect(await (await fetch(`http://127.0.0.1:${metricsPort}/health`)).json()).toEqual({
+      status: 'ok',
+      service: 'voxflow-worker',
+      version: expect.any(String),
+      commit: expect.stringMatching(/^([0-9a-f]{12}|unknown)$/),
+    });
+    // The operator's summary across tenants, on the same port.
+    const summary = (await (await fetch(`http://127.0.0.1:${metricsPort}/summary`)).json()) as OperationsSummary;
+    expect(summary).toMatchObject({ scope: 'all', webhook_failures_last_hour: 0, errors_last_hour: {} });
+    expect(summary.jobs.completed_last_hour).toBeGreaterThanOrEqual(1);
     expect(await (await fetch(`http://127.0.0.1:${metricsPort}/health/ready`)).json()).toEqual({
       status: 'ok',
       worker: 'running',
