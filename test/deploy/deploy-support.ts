@@ -66,8 +66,11 @@ export function readEnvFile(path: string): Record<string, string> {
 
 export function podSpecs(manifests: Manifest[]): { owner: string; spec: Loose }[] {
   return manifests
-    .filter((m) => ['Deployment', 'StatefulSet', 'Job', 'DaemonSet'].includes(m.kind))
-    .map((m) => ({ owner: `${m.kind}/${m.metadata.name}`, spec: m.spec.template.spec }));
+    .filter((m) => ['Deployment', 'StatefulSet', 'Job', 'DaemonSet', 'CronJob'].includes(m.kind))
+    .map((m) => ({
+      owner: `${m.kind}/${m.metadata.name}`,
+      spec: m.kind === 'CronJob' ? m.spec.jobTemplate.spec.template.spec : m.spec.template.spec,
+    }));
 }
 
 /** `--search-attribute=Name=Type` or `--name=Name --type=Type` pairs in a command line, as `Name=Type`. */

@@ -101,6 +101,20 @@ describe('docker-compose.yml (docker-compose config)', () => {
     expect(services.mongo.image).toMatch(/^mongo:/);
   });
 
+  it("limits every service's memory and CPU, the apps' as on Kubernetes, and backs MongoDB up in a profile", () => {
+    for (const [name, service] of Object.entries(services)) {
+      expect({ name, memory: service.mem_limit, cpus: service.cpus }).toEqual({
+        name,
+        memory: expect.anything(),
+        cpus: expect.anything(),
+      });
+    }
+    expect(String(services.api.mem_limit)).toMatch(/^(536870912|512m)$/);
+    expect(services['mongo-backup'].profiles).toEqual(['backup']);
+    expect(services['mongo-backup'].command.join(' ')).toContain('mongodump --uri=mongodb://mongo:27017/voxflow');
+    expect(JSON.stringify(services['mongo-backup'].volumes[0])).toMatch(/backups.*\/backups/);
+  });
+
   it('registers the search attributes the code uses on the Temporal server', () => {
     expect(searchAttributesIn(services.temporal.command)).toEqual(SEARCH_ATTRIBUTES);
   });
@@ -154,11 +168,38 @@ describe.each(OVERLAYS)('kustomize overlay %s', (overlay) => {
       grace,
     );
     expect(find('HorizontalPodAutoscaler', 'voxflow-worker')!.spec.scaleTargetRef.name).toBe('voxflow-worker');
-    expect(find('PodDisruptionBudget', 'voxflow-api')).toBeDefined();
-    expect(find('PodDisruptionBudget', 'voxflow-worker')).toBeDefined();
+    // Every Voxflow Deployment autoscales and has a disruption budget.
+    const deployments = manifests.filter(
+      (m) => m.kind === 'Deployment' && m.metadata.labels?.['app.kubernetes.io/part-of'] === 'voxflow',
+    );
+    expect(deployments.map((d) => d.metadata.name).sort()).toEqual(['voxflow-api', 'voxflow-worker']);
+    for (const { metadata } of deployments) {
+      expect(find('HorizontalPodAutoscaler', metadata.name)!.spec.scaleTargetRef.name).toBe(metadata.name);
+      expect(find('PodDisruptionBudget', metadata.name)!.spec.selector.matchLabels).toEqual({
+        'app.kubernetes.io/name': metadata.name,
+      });
+    }
     const ingress = find('Ingress', 'voxflow-api')!;
     // socket.io's polling transport needs a client to stay on one pod.
     expect(ingress.metadata.annotations!['nginx.ingress.kubernetes.io/affinity']).toBe('cookie');
+    if (overlay !== 'dev') {
+      // TLS for the ingress's host, from the Secret cert-manager (or the operator) fills.
+      expect(ingress.spec.tls).toEqual([{ hosts: [ingress.spec.rules[0].host], secretName: 'voxflow-tls' }]);
+    }
+  });
+
+  it("backs MongoDB up hourly with mongodump from the Secret's URI into a volume of its own", () => {
+    const backup = find('CronJob', 'voxflow-mongodb-backup')!;
+    expect(backup.spec.concurrencyPolicy).toBe('Forbid');
+    const pod = backup.spec.jobTemplate.spec.template.spec;
+    expect(pod.containers[0].args[0]).toMatch(/^mongodump --uri="\$MONGODB_URI" --gzip --archive=/);
+    // (The dev overlay generates the Secret, with a hashed name.)
+    expect(pod.containers[0].env[0].valueFrom.secretKeyRef).toEqual({
+      name: expect.stringMatching(/^voxflow-secrets/),
+      key: 'MONGODB_URI',
+    });
+    expect(pod.volumes[0].persistentVolumeClaim.claimName).toBe('voxflow-backups');
+    expect(find('PersistentVolumeClaim', 'voxflow-backups')).toBeDefined();
   });
 
   it('uses only variables of the config schema, and covers all of them with the Secret template', () => {
