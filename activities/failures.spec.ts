@@ -1,6 +1,7 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { ApplicationFailure } from '@temporalio/common';
-import { MediaToolUnavailableError, UnsupportedMediaError } from '../libs/media/media-errors';
+import { MediaToolUnavailableError, StorageFullError, UnsupportedMediaError } from '../libs/media/media-errors';
+import { ProcessFailedError } from '../libs/media/run-process';
 import { classify } from './failures';
 
 describe('classify', () => {
@@ -19,5 +20,13 @@ describe('classify', () => {
   it('a recording the tools cannot read: unsupported_media, not retried', async () => {
     const failure = await classified(new UnsupportedMediaError('the file has no audio stream'));
     expect(failure).toMatchObject({ type: 'unsupported_media', nonRetryable: true });
+  });
+
+  it('a full storage volume, from a write or from ffmpeg: storage_full, retried (never unsupported_media)', async () => {
+    const enospc = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    expect(await classified(enospc)).toMatchObject({ type: 'storage_full', nonRetryable: false });
+    const ffmpeg = new ProcessFailedError('ffmpeg', 1, 'chunk_003.wav: No space left on device\n');
+    expect(await classified(ffmpeg)).toMatchObject({ type: 'storage_full', nonRetryable: false });
+    expect(await classified(new StorageFullError(ffmpeg))).toMatchObject({ type: 'storage_full' });
   });
 });

@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { JOB_ERROR_CODES, type JobErrorCode } from '../libs/contracts/job';
-import { MediaToolUnavailableError, UnsupportedMediaError } from '../libs/media/media-errors';
+import { isStorageFull, MediaToolUnavailableError, UnsupportedMediaError } from '../libs/media/media-errors';
 import { OutboundRefusedError } from '../libs/net/outbound-policy';
 import { ProviderError } from '../libs/providers/provider-error';
 
@@ -33,6 +33,10 @@ export function classify(error: unknown): unknown {
     return error.retryable
       ? transient(error.code, error.message, error.retryAfterMs)
       : permanent(error.code, error.message);
+  }
+  // Before the media errors: a tool that failed writing to a full volume says nothing about the recording.
+  if (isStorageFull(error)) {
+    return transient(JOB_ERROR_CODES.storageFull, 'the storage volume is full; retried until space is freed');
   }
   if (error instanceof UnsupportedMediaError)
     return permanent(JOB_ERROR_CODES.unsupportedMedia, error.message, error.toolOutput ? [error.toolOutput] : []);

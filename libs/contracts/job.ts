@@ -59,6 +59,7 @@ export const JOB_ERROR_CODES = {
   providerUnavailable: 'provider_unavailable',
   providerRejected: 'provider_rejected',
   translationFailed: 'translation_failed',
+  storageFull: 'storage_full',
   internal: 'internal_error',
 } as const;
 export type JobErrorCode = (typeof JOB_ERROR_CODES)[keyof typeof JOB_ERROR_CODES];

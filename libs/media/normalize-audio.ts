@@ -1,4 +1,4 @@
-import { UnsupportedMediaError } from './media-errors';
+import { isStorageFull, StorageFullError, UnsupportedMediaError } from './media-errors';
 import { INPUT_RESTRICTIONS } from './input-formats';
 import type { MediaTools } from './media-tools';
 import { probeMedia } from './probe';
@@ -77,6 +77,7 @@ export async function normalizeAudio(
       },
     );
   } catch (error) {
+    if (error instanceof ProcessFailedError && isStorageFull(error)) throw new StorageFullError(error);
     if (error instanceof ProcessFailedError) {
       // ffmpeg's last line seldom says what is wrong with the file; ffprobe does (not media, no audio stream).
       await probeMedia(input, options.tools, options.signal);

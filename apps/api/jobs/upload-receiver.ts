@@ -8,6 +8,7 @@ import {
   type LocalStorage,
   type StoredObject,
 } from '../../../libs/storage/local-storage';
+import { isStorageFull } from '../../../libs/media/media-errors';
 import { ApiError } from '../common/api-error';
 
 export interface ReceivedUpload {
@@ -116,6 +117,17 @@ export function receiveUpload(
                 'upload_stalled',
                 undefined,
                 { connection: 'close' },
+              ),
+            );
+            void settle();
+          } else if (isStorageFull(error)) {
+            fail(
+              new ApiError(
+                HttpStatus.INSUFFICIENT_STORAGE,
+                'The server has no room for the upload right now; retry later.',
+                'storage_full',
+                undefined,
+                { 'retry-after': '60', connection: 'close' },
               ),
             );
             void settle();
