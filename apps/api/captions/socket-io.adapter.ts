@@ -45,7 +45,13 @@ export class VoxflowIoAdapter extends IoAdapter {
     if (this.config.redis.url) {
       // A caption is one PUBLISH: auto-pipelining sends those of one event-loop turn in one write, where
       // a write each was a tenth of the API's time at 500 speakers.
-      const pub = new Redis(this.config.redis.url, { maxRetriesPerRequest: null, enableAutoPipelining: true });
+      // socket.io sends a caption to this instance's own viewers once its publish has settled: while Redis is
+      // down a publish must fail at once (no offline queue, no retries), not wait for Redis to come back.
+      const pub = new Redis(this.config.redis.url, {
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 0,
+        enableAutoPipelining: true,
+      });
       const sub = new Redis(this.config.redis.url, { maxRetriesPerRequest: null });
       this.connections.push({ pub, sub });
       const prefix = captionChannelPrefix(this.config.temporal.taskQueue);
