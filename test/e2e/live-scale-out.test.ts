@@ -1,11 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { captionChannelPrefix } from '../../apps/api/captions/socket-io.adapter';
-import { startAppProcess, type AppProcess } from '../support/app-process';
+import { startApiProcess, type AppProcess } from '../support/app-process';
 import { pcmFrames, SILENCE_FRAME } from '../support/live-audio';
 import { liveClient, type LiveClient } from '../support/live-client';
 import { startPipelineHarness, type PipelineHarness } from '../support/pipeline-harness';
-import { freePort } from '../support/test-env';
 import { waitUntil } from '../support/wait-until';
 
 describe('live captions across API instances (Redis adapter)', () => {
@@ -27,13 +26,7 @@ describe('live captions across API instances (Redis adapter)', () => {
     await harness?.close();
   });
 
-  const startApi = async () => {
-    const port = await freePort();
-    const api = startAppProcess('api', { ...harness.env, PORT: String(port) });
-    apis.push(api);
-    await api.waitForOutput(/Voxflow API listening/);
-    return `http://127.0.0.1:${port}`;
-  };
+  const startApi = () => startApiProcess(harness.env, apis);
 
   const channelOf = (sessionId: unknown) =>
     `${captionChannelPrefix(harness.env.TEMPORAL_TASK_QUEUE!)}#/captions#live:${String(sessionId)}#`;

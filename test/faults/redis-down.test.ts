@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ensureRedis, redisProcess } from '../../deploy/local/redis-server';
-import { startAppProcess, type AppProcess } from '../support/app-process';
+import { startApiProcess, type AppProcess } from '../support/app-process';
 import type { FileServer } from '../support/file-server';
 import { pcmFrames, SILENCE_FRAME } from '../support/live-audio';
 import { liveClient, type LiveClient } from '../support/live-client';
@@ -43,13 +43,7 @@ describe('faults: Redis down while live sessions run and jobs are submitted', ()
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const startApi = async () => {
-    const apiPort = await freePort();
-    const api = startAppProcess('api', { ...harness.env, PORT: String(apiPort) });
-    apis.push(api);
-    await api.waitForOutput(/Voxflow API listening/);
-    return `http://127.0.0.1:${apiPort}`;
-  };
+  const startApi = () => startApiProcess(harness.env, apis);
 
   it('speakers keep relaying, viewers on the same instance keep watching, the other instance resumes, submissions are accepted', async () => {
     const [a, b] = [await startApi(), await startApi()];

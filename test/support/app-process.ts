@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { freePort } from './test-env';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -62,4 +63,13 @@ export function startAppProcess(name: 'api' | 'worker' | 'simulator', env: Recor
       return exited;
     },
   };
+}
+
+/** An API process on a free port, listening; `started` collects it for the suite's cleanup. Answers its URL. */
+export async function startApiProcess(env: Record<string, string>, started: AppProcess[]): Promise<string> {
+  const port = await freePort();
+  const api = startAppProcess('api', { ...env, PORT: String(port) });
+  started.push(api);
+  await api.waitForOutput(/Voxflow API listening/);
+  return `http://127.0.0.1:${port}`;
 }
