@@ -91,7 +91,7 @@ async function job(options: Options): Promise<string> {
     const transcript = await call(options, `/v1/jobs/${id}/transcript?format=txt`);
     const text = transcript.status === 200 ? (await transcript.text()).trim() : '';
     if (!text) fail(`${id} completed but its transcript answered ${transcript.status} or was empty`);
-    return `${id} completed in ${((Date.now() - started) / 1000).toFixed(1)} s: "${text.slice(0, 40)}…"`;
+    return `${id} completed in ${((Date.now() - started) / 1000).toFixed(1)} s: "${text.replace(/\s+/g, ' ').slice(0, 40)}…"`;
   } finally {
     await call(options, `/v1/jobs/${id}`, { method: 'DELETE' }).catch(() => undefined);
   }
