@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { io, type Socket } from 'socket.io-client';
 import { INSTALL_ROOT } from '../../libs/config/install-paths';
+import { PCM_FRAME_BYTES } from '../../libs/media/pcm-frames';
 
 /**
  * `npm run smoke -- <base URL> [--key K] [--timeout S] [--audio FILE]`: checks a deployed Voxflow the way a client
@@ -129,12 +130,9 @@ async function live(options: Options): Promise<string> {
   try {
     const speaker = connect('/audio-stream', { lang: 'en' });
     const { session_id: sessionId } = await next<{ session_id: string }>(speaker, 'connected', 'speaker handshake');
-    speaker.emit('audio_chunk', Buffer.alloc(3_200)); // 100 ms of silence: the relay to the provider is open
+    speaker.emit('audio_chunk', Buffer.alloc(PCM_FRAME_BYTES)); // a frame of silence: the relay is open
     const viewer = connect('/captions');
-    await new Promise<void>((resolvePromise, reject) => {
-      viewer.once('connect', () => resolvePromise());
-      viewer.once('connect_error', (error: Error) => reject(new CheckFailed(`viewer handshake: ${error.message}`)));
-    });
+    await next(viewer, 'connect', 'viewer handshake');
     const watching = next(viewer, 'watching', 'viewer watch');
     viewer.emit('watch', { session_id: sessionId });
     await watching;

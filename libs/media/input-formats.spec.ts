@@ -7,7 +7,7 @@ import { readInfraOptions } from '../../deploy/local/infra-options';
 import { localMediaTools } from '../../deploy/local/local-media-tools';
 import { leanFfmpeg } from '../../deploy/local/toolchain';
 import { refusedFormatMessage } from './input-formats';
-import { UnsupportedMediaError } from './media-errors';
+import { isStorageFull, UnsupportedMediaError } from './media-errors';
 import type { MediaTools } from './media-tools';
 import { normalizeAudio } from './normalize-audio';
 import { probeMedia } from './probe';
@@ -64,6 +64,14 @@ describe.each(toolsets)('input formats, %s', (_name, tools) => {
   ])('decodes the audio of %s', async (file, encoding) => {
     const { durationS } = await normalizeAudio(await encode(file, encoding, true), join(dir, `${file}.wav`), { tools });
     expect(durationS).toBeCloseTo(1, 0);
+  });
+
+  it('says "storage full", not "unsupported media", when the output cannot be written for want of space', async () => {
+    const failure = await normalizeAudio(await encode('full.wav', ['-c:a', 'pcm_s16le']), '/dev/full', { tools }).catch(
+      (error: unknown) => error,
+    );
+    expect(failure).not.toBeInstanceOf(UnsupportedMediaError);
+    expect(isStorageFull(failure)).toBe(true);
   });
 
   it('refuses an HLS playlist naming a local file, in ffprobe and in ffmpeg', async () => {

@@ -25,19 +25,11 @@ export class MediaToolUnavailableError extends Error {
 }
 
 /**
- * The storage volume is full (or the process's quota spent). Nothing is wrong with the recording or the job: the
- * step is retried, and fails the job as `storage_full` only once its attempts are spent.
+ * Whether an error means "no space left" (a file system's ENOSPC/EDQUOT, or a media tool that said so). Nothing
+ * is wrong with the recording or the job: the step is retried, and fails the job as `storage_full` only once its
+ * attempts are spent.
  */
-export class StorageFullError extends Error {
-  constructor(cause?: unknown) {
-    super('the storage volume is full', { cause });
-    this.name = 'StorageFullError';
-  }
-}
-
-/** Whether an error means "no space left": a file system's ENOSPC/EDQUOT, or a media tool that said so. */
 export function isStorageFull(error: unknown): boolean {
-  if (error instanceof StorageFullError) return true;
   const code = (error as { code?: unknown } | undefined)?.code;
   if (code === 'ENOSPC' || code === 'EDQUOT') return true;
   const stderr = (error as { stderr?: unknown } | undefined)?.stderr;

@@ -1,4 +1,4 @@
-import { isStorageFull, StorageFullError, UnsupportedMediaError } from './media-errors';
+import { isStorageFull, UnsupportedMediaError } from './media-errors';
 import { INPUT_RESTRICTIONS } from './input-formats';
 import type { MediaTools } from './media-tools';
 import { probeMedia } from './probe';
@@ -29,6 +29,7 @@ export async function normalizeAudio(
 ): Promise<NormalizedAudio> {
   const silences: Silence[] = [];
   let openSilence: number | undefined;
+  let writeFailure: string | undefined;
   try {
     await runProcess(
       options.tools.ffmpeg,
@@ -66,6 +67,7 @@ export async function normalizeAudio(
           if (match) options.onProgress?.(Number(match[1]) / 1e6);
         },
         onStderrLine: (line) => {
+          if (isStorageFull({ stderr: line })) writeFailure ??= line;
           const start = /silence_start: (-?[\d.]+)/.exec(line);
           if (start) openSilence = Math.max(0, Number(start[1]));
           const end = /silence_end: ([\d.]+)/.exec(line);
@@ -76,9 +78,11 @@ export async function normalizeAudio(
         },
       },
     );
+    // Debian's ffmpeg 5.1 (the image's) exits 0 when writing its output fails at the end, leaving it cut short.
+    if (writeFailure) throw new ProcessFailedError(options.tools.ffmpeg, 0, writeFailure);
   } catch (error) {
-    if (error instanceof ProcessFailedError && isStorageFull(error)) throw new StorageFullError(error);
-    if (error instanceof ProcessFailedError) {
+    // A full volume says nothing about the recording: ffmpeg's own failure goes on, for the activity to classify.
+    if (error instanceof ProcessFailedError && !isStorageFull(error)) {
       // ffmpeg's last line seldom says what is wrong with the file; ffprobe does (not media, no audio stream).
       await probeMedia(input, options.tools, options.signal);
       throw new UnsupportedMediaError('the audio could not be decoded', error.stderr.trim().split('\n').at(-1));

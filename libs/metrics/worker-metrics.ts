@@ -1,4 +1,4 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { buildInfo } from '../config/build-info';
 import { MetricRegistry } from './metric-registry';
 
@@ -43,32 +43,37 @@ export class WorkerMetrics extends MetricRegistry {
    * and /summary (the operations summary across tenants).
    */
   serve(port: number, host: string, routes: WorkerRoutes): Promise<Server> {
-    const json = (res: ServerResponse, status: number, body: unknown) =>
-      void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     const server = createServer((req, res) => {
-      if (req.url === '/health') return json(res, 200, { status: 'ok', ...buildInfo('voxflow-worker') });
-      if (req.url === '/health/ready') {
-        const { ready, reason } = routes.readiness();
-        return json(res, ready ? 200 : 503, {
-          status: ready ? 'ok' : 'error',
-          worker: ready ? 'running' : 'not running',
-          reason,
-        });
-      }
-      const answer =
-        req.url === '/metrics'
-          ? this.registry
-              .metrics()
-              .then((body) => res.writeHead(200, { 'content-type': this.registry.contentType }).end(body))
-          : req.url === '/summary'
-            ? routes.summary().then((summary) => json(res, 200, summary))
-            : Promise.resolve(void res.writeHead(404).end());
-      answer.catch(() => res.writeHead(500).end());
+      this.answer(req.url, routes).then(
+        ({ status, type = 'application/json', body }) => res.writeHead(status, { 'content-type': type }).end(body),
+        () => res.writeHead(500).end(),
+      );
     });
     return new Promise((resolvePromise, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => resolvePromise(server));
     });
+  }
+
+  private async answer(
+    url: string | undefined,
+    routes: WorkerRoutes,
+  ): Promise<{ status: number; type?: string; body: string }> {
+    switch (url) {
+      case '/health':
+        return { status: 200, body: JSON.stringify({ status: 'ok', ...buildInfo('voxflow-worker') }) };
+      case '/health/ready': {
+        const { ready, reason } = routes.readiness();
+        const body = { status: ready ? 'ok' : 'error', worker: ready ? 'running' : 'not running', reason };
+        return { status: ready ? 200 : 503, body: JSON.stringify(body) };
+      }
+      case '/summary':
+        return { status: 200, body: JSON.stringify(await routes.summary()) };
+      case '/metrics':
+        return { status: 200, type: this.registry.contentType, body: await this.registry.metrics() };
+      default:
+        return { status: 404, body: '' };
+    }
   }
 }
 
